@@ -397,15 +397,16 @@ internal sealed class NodeBinder(DiagnosticBag diagnostics, SourceMap sourceMap)
 
     internal static string Join(string path, string field) => path.Length == 0 ? field : $"{path}.{field}";
 
-    internal static string? Suggest(string unknown, IEnumerable<string> known)
-    {
-        var best = known
-            .Select(k => (k, d: Distance(unknown.ToLowerInvariant(), k.ToLowerInvariant())))
-            .Where(x => x.d <= Math.Max(1, unknown.Length / 4))
-            .OrderBy(x => x.d)
-            .FirstOrDefault();
-        return best.k is null ? "remove it; Tekton v1 has no such field here" : $"did you mean \"{best.k}\"?";
-    }
+    internal static string? Suggest(string unknown, IEnumerable<string> known) =>
+        Closest(unknown, known) is { } closest ? $"did you mean \"{closest}\"?" : "remove it; Tekton v1 has no such field here";
+
+    /// <summary>The known name closest to an unknown one, when it is close enough to be a typo.</summary>
+    internal static string? Closest(string unknown, IEnumerable<string> known) => known
+        .Select(k => (k, d: Distance(unknown.ToLowerInvariant(), k.ToLowerInvariant())))
+        .Where(x => x.d <= Math.Max(1, unknown.Length / 4))
+        .OrderBy(x => x.d)
+        .ThenBy(x => x.k, StringComparer.Ordinal)
+        .FirstOrDefault().k;
 
     private static int Distance(string a, string b)
     {

@@ -98,6 +98,7 @@ public static class ResourceReader
             var metadata = root.Get("metadata") is { } metadataNode ? binder.Bind<ObjectMeta>(metadataNode, "metadata") : null;
             var body = new System.Text.Json.Nodes.JsonObject();
             resource = new OtherResource { ApiVersion = apiVersion, Kind = kind, Metadata = metadata ?? new ObjectMeta(), Body = body };
+            CopyLocations(sourceMap, root, resource);
         }
         else
         {

@@ -1,0 +1,321 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading.Channels;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Sluice.Engine.Execution;
+
+namespace Sluice.Execution.Docker;
+
+/// <summary>
+/// A created container of a step or sidecar. Output is read by attaching before the start (the log
+/// driver is <c>none</c>, so the attach stream is the only copy) and handed to <see cref="TailAsync"/>
+/// through a bounded channel: a step that writes faster than its reader is slowed down, never buffered
+/// whole. A sidecar's channel drops its oldest chunks instead, since nobody may be reading it and a
+/// chatty sidecar must not block.
+/// </summary>
+internal sealed class DockerContainerProcess : IStepProcess
+{
+    private const int ReadBufferSize = 64 * 1024;
+    private const int StepChannelCapacity = 16;
+    private const int SidecarChannelCapacity = 64;
+
+    private readonly IDockerClient _client;
+    private readonly Func<string, Task> _remove;
+    private readonly TimeProvider _time;
+    private readonly Channel<OutputChunk> _output;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly CancellationToken _stopping;
+    private readonly TaskCompletionSource _startSettled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+    private State _state;
+    private bool _killRequested;
+    private int _tailed;
+    private int _disposed;
+    private MultiplexedStream? _stream;
+    private Task? _pump;
+    private Task<ProcessExit>? _exit;
+
+    public DockerContainerProcess(IDockerClient client, string id, string name, bool sidecar, Func<string, Task> remove, TimeProvider time)
+    {
+        _client = client;
+        Id = id;
+        Name = name;
+        _remove = remove;
+        _time = time;
+        _stopping = _lifetime.Token;
+        _output = sidecar
+            ? Channel.CreateBounded<OutputChunk>(new BoundedChannelOptions(SidecarChannelCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true })
+            : Channel.CreateBounded<OutputChunk>(new BoundedChannelOptions(StepChannelCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
+    }
+
+    private enum State
+    {
+        Created,
+        Starting,
+        Started,
+        NeverStarted,
+    }
+
+    /// <summary>The container's id.</summary>
+    public string Id { get; }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public async ValueTask StartAsync(CancellationToken cancellationToken)
+    {
+        bool killedBeforeStart;
+        lock (_gate)
+        {
+            if (_state != State.Created)
+            {
+                return;
+            }
+
+            killedBeforeStart = _killRequested;
+            _state = killedBeforeStart ? State.NeverStarted : State.Starting;
+        }
+
+        if (killedBeforeStart)
+        {
+            _output.Writer.TryComplete();
+            _startSettled.TrySetResult();
+            return;
+        }
+
+        try
+        {
+            // Attach first: the daemon copies the container's output only to attached streams.
+            _stream = await _client.Containers.AttachContainerAsync(
+                Id,
+                false,
+                new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true },
+                cancellationToken).ConfigureAwait(false);
+            _pump = Task.Run(() => PumpAsync(_stream, _stopping), CancellationToken.None);
+            try
+            {
+                await _client.Containers.StartContainerAsync(Id, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerApiException e) when (e.StatusCode != HttpStatusCode.NotFound)
+            {
+                // The daemon refused to run the argv (no such executable, bad mount): the step fails
+                // with the daemon's exit code and its message on stderr, as a shell would report it.
+                await StopPumpAsync().ConfigureAwait(false);
+                var message = Encoding.UTF8.GetBytes($"sluice: cannot start {Name}: {DockerExecutor.DaemonMessage(e)}\n");
+                _output.Writer.TryWrite(new OutputChunk(OutputStream.Stderr, message));
+                _output.Writer.TryComplete();
+            }
+
+            bool killNow;
+            lock (_gate)
+            {
+                _state = State.Started;
+                killNow = _killRequested;
+            }
+
+            if (killNow)
+            {
+                await SendKillAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _state = State.NeverStarted;
+            }
+
+            await StopPumpAsync().ConfigureAwait(false);
+            _output.Writer.TryComplete();
+            throw;
+        }
+        finally
+        {
+            _startSettled.TrySetResult();
+        }
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<OutputChunk> TailAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _tailed, 1) != 0)
+        {
+            throw new InvalidOperationException($"the output of {Name} can be read only once.");
+        }
+
+        return ReadAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ProcessExit> WaitAsync(CancellationToken cancellationToken)
+    {
+        Task<ProcessExit> exit;
+        lock (_gate)
+        {
+            exit = _exit ??= WaitCoreAsync();
+        }
+
+        return await exit.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask KillAsync(CancellationToken cancellationToken)
+    {
+        State state;
+        lock (_gate)
+        {
+            _killRequested = true;
+            state = _state;
+            if (state == State.Created)
+            {
+                _state = State.NeverStarted;
+            }
+        }
+
+        switch (state)
+        {
+            case State.Created:
+                _output.Writer.TryComplete();
+                _startSettled.TrySetResult();
+                break;
+            case State.Starting or State.Started:
+                // While starting, the kill may find the container not yet running; StartAsync sends it again.
+                await SendKillAsync(cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>Removes the container; removal runs on without the caller, its owner awaits it at the end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _ = _remove(Id);
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await StopPumpAsync().ConfigureAwait(false);
+        _output.Writer.TryComplete();
+        _startSettled.TrySetResult();
+        _lifetime.Dispose();
+    }
+
+    private async IAsyncEnumerable<OutputChunk> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var chunk in _output.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return chunk;
+        }
+    }
+
+    private async Task PumpAsync(MultiplexedStream stream, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[ReadBufferSize];
+        try
+        {
+            while (true)
+            {
+                var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+                if (read.EOF)
+                {
+                    break;
+                }
+
+                if (read.Count == 0)
+                {
+                    continue;
+                }
+
+                var which = read.Target == MultiplexedStream.TargetStream.StandardError ? OutputStream.Stderr : OutputStream.Stdout;
+                await _output.Writer.WriteAsync(new OutputChunk(which, buffer.AsSpan(0, read.Count).ToArray()), cancellationToken).ConfigureAwait(false);
+            }
+
+            _output.Writer.TryComplete();
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The container was removed or the process disposed: the output ends here.
+            _output.Writer.TryComplete();
+        }
+    }
+
+    private async Task StopPumpAsync()
+    {
+        _stream?.Dispose();
+        if (_pump is { } pump)
+        {
+            await pump.ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ProcessExit> WaitCoreAsync()
+    {
+        await _startSettled.Task.ConfigureAwait(false);
+        State state;
+        lock (_gate)
+        {
+            state = _state;
+        }
+
+        if (state == State.NeverStarted)
+        {
+            var now = _time.GetUtcNow();
+            return new ProcessExit(137, false, now, now);
+        }
+
+        await _client.Containers.WaitContainerAsync(Id, _stopping).ConfigureAwait(false);
+        var inspect = await _client.Containers.InspectContainerAsync(Id, _stopping).ConfigureAwait(false);
+        var exitCode = (int)inspect.State.ExitCode;
+        if (exitCode == 0 && !string.IsNullOrEmpty(inspect.State.Error))
+        {
+            exitCode = 128;
+        }
+
+        return new ProcessExit(exitCode, inspect.State.OOMKilled, ParseTime(inspect.State.StartedAt), ParseTime(inspect.State.FinishedAt));
+    }
+
+    private async Task SendKillAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.Containers.KillContainerAsync(Id, new ContainerKillParameters { Signal = "KILL" }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
+        {
+            // Not running (any more) or already removed: nothing to kill.
+        }
+    }
+
+    /// <summary>Docker's RFC 3339 times carry nanoseconds; .NET parses at most seven fractional digits.</summary>
+    internal static DateTimeOffset ParseTime(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return DateTimeOffset.UnixEpoch;
+        }
+
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        if (dot > 0)
+        {
+            var end = dot + 1;
+            while (end < text.Length && char.IsAsciiDigit(text[end]))
+            {
+                end++;
+            }
+
+            if (end - dot - 1 > 7)
+            {
+                text = string.Concat(text.AsSpan(0, dot + 8), text.AsSpan(end));
+            }
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            ? parsed
+            : DateTimeOffset.UnixEpoch;
+    }
+}

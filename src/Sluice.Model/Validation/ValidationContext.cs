@@ -1,0 +1,29 @@
+using Sluice.Model.Binding;
+using Sluice.Model.Diagnostics;
+
+namespace Sluice.Model.Validation;
+
+/// <summary>Where validation reports: the diagnostics, and the source map that turns objects into positions.</summary>
+/// <param name="Diagnostics">Where problems go.</param>
+/// <param name="SourceMap">Positions of the objects being checked.</param>
+/// <param name="File">The file, for objects without a recorded position.</param>
+public sealed record ValidationContext(DiagnosticBag Diagnostics, SourceMap SourceMap, string File)
+{
+    /// <summary>Reports a problem at an object's field (or an item of a list field).</summary>
+    public void Error(object? owner, string? field, string path, string message, string? fix = null, int? index = null)
+    {
+        var location = SourceMap.Locate(owner, field, index);
+        if (!location.IsKnown)
+        {
+            location = new SourceLocation(File, 0, 0);
+        }
+
+        Diagnostics.Add(location, path, message, fix);
+    }
+
+    /// <summary>Joins a path and a field.</summary>
+    public static string Join(string path, string field) => path.Length == 0 ? field : $"{path}.{field}";
+
+    /// <summary>Joins a path, a list field and an index.</summary>
+    public static string Join(string path, string field, int index) => $"{Join(path, field)}[{index}]";
+}
