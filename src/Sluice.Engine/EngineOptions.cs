@@ -1,0 +1,29 @@
+using System.Collections.Immutable;
+using Sluice.Engine.Execution;
+
+namespace Sluice.Engine;
+
+/// <summary>How the engine runs: concurrency, network, defaults.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>
+    /// How many TaskRuns run at once across a run; at least 8 whatever the core count, so that
+    /// timeouts behave as they would on a cluster where independent tasks start together.
+    /// </summary>
+    public int Concurrency { get; init; } = 8;
+
+    /// <summary>How sandboxes reach the network.</summary>
+    public NetworkMode Network { get; init; } = NetworkMode.Bridge;
+
+    /// <summary>The timeout of a TaskRun or PipelineRun that sets none (Tekton's default is 60 minutes).</summary>
+    public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The namespace of resources that name none.</summary>
+    public string DefaultNamespace { get; init; } = "default";
+
+    /// <summary>Extra /etc/hosts entries for every sandbox, as <c>host:ip</c>.</summary>
+    public ImmutableArray<string> ExtraHosts { get; init; } = [];
+
+    /// <summary>The most bytes of one result the engine reads (results have no 4 KB limit here).</summary>
+    public int MaxResultBytes { get; init; } = 16 * 1024 * 1024;
+}

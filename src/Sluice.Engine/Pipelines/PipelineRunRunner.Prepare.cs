@@ -1,0 +1,237 @@
+using System.Collections.Immutable;
+using Sluice.Model.Pipelines;
+using Sluice.Model.Runs;
+using Sluice.Model.Substitution;
+
+namespace Sluice.Engine.Pipelines;
+
+/// <summary>Resolution and the checks Tekton makes before scheduling.</summary>
+public sealed partial class PipelineRunRunner
+{
+    private Plan Prepare(PipelineRun run)
+    {
+        var ns = run.Metadata.Namespace ?? _options.DefaultNamespace;
+        var name = run.Metadata.Name ?? string.Empty;
+        var (spec, pipelineName) = ResolvePipeline(run, ns, name);
+        var (graph, graphError) = PipelineGraph.Build(spec.Tasks);
+        if (graph is null)
+        {
+            throw new PipelineRunFailure("PipelineInvalidGraph", $"PipelineRun {ns}/{name}'s Pipeline DAG is invalid: {graphError}");
+        }
+
+        ValidateParams(spec, run, ns, name, pipelineName);
+        ValidateWorkspaces(spec, run, ns, name, pipelineName);
+        foreach (var taskRunSpec in run.Spec.TaskRunSpecs)
+        {
+            if (!spec.Tasks.Concat(spec.Finally).Any(t => t.Name == taskRunSpec.PipelineTaskName))
+            {
+                throw new PipelineRunFailure("InvalidTaskRunSpecs", $"PipelineRun {ns}/{name} doesn't define taskRunSpecs correctly: pipelineRun's taskrunSpecs defined wrong taskName: \"{taskRunSpec.PipelineTaskName}\", does not exist in Pipeline");
+            }
+        }
+
+        spec = PipelineSubstitution.ApplyParameters(spec, run.Spec.Params);
+        spec = PipelineSubstitution.ApplyContexts(spec, pipelineName, run);
+        spec = PipelineSubstitution.ApplyWorkspaces(spec, run);
+        var states = new Dictionary<string, PipelineTaskState>(StringComparer.Ordinal);
+        var ordered = ImmutableArray.CreateBuilder<PipelineTaskState>();
+        foreach (var (task, isFinally) in spec.Tasks.Select(t => (t, false)).Concat(spec.Finally.Select(t => (t, true))))
+        {
+            var state = new PipelineTaskState(task, isFinally);
+            ResolveTask(state, ns, pipelineName);
+            states[task.Name] = state;
+            ordered.Add(state);
+        }
+
+        ValidateResultReferences(spec, states, ns, name);
+        ValidateOptionalWorkspaces(spec, states, ns, name);
+        return new Plan(pipelineName, spec, graph, states, ordered.ToImmutable());
+    }
+
+    private (PipelineSpec Spec, string Name) ResolvePipeline(PipelineRun run, string ns, string name)
+    {
+        if (run.Spec.PipelineSpec is { } inline)
+        {
+            return (inline, name);
+        }
+
+        var reference = run.Spec.PipelineRef;
+        if (reference?.Resolver is { } resolverName)
+        {
+            throw new PipelineRunFailure("CouldntGetPipeline", $"Error retrieving pipeline for pipelinerun {ns}/{name}: the \"{resolverName}\" resolver needs a cluster; give the Pipeline in the files passed to sluice and refer to it by name");
+        }
+
+        var pipeline = _resolver.FindPipeline(reference?.Name ?? string.Empty, ns)
+            ?? throw new PipelineRunFailure("CouldntGetPipeline", $"Error retrieving pipeline for pipelinerun {ns}/{name}: pipelines.tekton.dev \"{reference?.Name}\" not found");
+        return (pipeline.Spec, pipeline.Metadata.Name ?? reference!.Name!);
+    }
+
+    private static void ValidateParams(PipelineSpec spec, PipelineRun run, string ns, string name, string pipelineName)
+    {
+        var given = run.Spec.Params.ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
+        var missing = spec.Params.Where(p => p.Default is null && !given.ContainsKey(p.Name)).Select(p => p.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new PipelineRunFailure("ParameterMissing", $"PipelineRun {ns}/{name} is missing some parameters required by Pipeline {ns}/{pipelineName}: pipelineRun missing parameters: [{string.Join(" ", missing)}]");
+        }
+
+        var wrong = spec.Params
+            .Where(p => given.TryGetValue(p.Name, out var value) && value.Type != p.Type &&
+                        !(value.Type == ParamType.String && Variables.IsExactExpression(value.StringValue)))
+            .Select(p => p.Name)
+            .ToList();
+        if (wrong.Count > 0)
+        {
+            throw new PipelineRunFailure("ParameterTypeMismatch", $"PipelineRun {ns}/{name} parameters have mismatching types with Pipeline {ns}/{pipelineName}'s parameters: parameters have inconsistent types : [{string.Join(" ", wrong)}]");
+        }
+
+        foreach (var param in spec.Params.Where(p => p.Enum.Length > 0))
+        {
+            if (given.TryGetValue(param.Name, out var value) && value is { Type: ParamType.String, StringValue.Length: > 0 } && !param.Enum.Contains(value.StringValue))
+            {
+                throw new PipelineRunFailure("InvalidParamValue", $"PipelineRun {ns}/{name} parameters have invalid value: param `{param.Name}` value: {value.StringValue} is not in the enum list");
+            }
+        }
+
+        var missingKeys = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var param in spec.Params.Where(p => p.Type == ParamType.Object))
+        {
+            if (!given.TryGetValue(param.Name, out var value) || value.Type != ParamType.Object)
+            {
+                continue;
+            }
+
+            var provided = new HashSet<string>(value.ObjectValue.Keys, StringComparer.Ordinal);
+            provided.UnionWith(param.Default?.ObjectValue.Keys ?? []);
+            var lacking = param.Properties.Keys.Where(k => !provided.Contains(k)).ToList();
+            if (lacking.Count > 0)
+            {
+                missingKeys[param.Name] = lacking;
+            }
+        }
+
+        if (missingKeys.Count > 0)
+        {
+            throw new PipelineRunFailure("ObjectParameterMissKeys", $"PipelineRun {ns}/{name} parameters is missing object keys required by Pipeline {ns}/{pipelineName}'s parameters: pipelineRun missing object keys for parameters: map[{string.Join(" ", missingKeys.Select(kv => $"{kv.Key}:[{string.Join(" ", kv.Value)}]"))}]");
+        }
+    }
+
+    private static void ValidateWorkspaces(PipelineSpec spec, PipelineRun run, string ns, string name, string pipelineName)
+    {
+        var bound = run.Spec.Workspaces.Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var declared in spec.Workspaces)
+        {
+            if (declared.Optional != true && !bound.Contains(declared.Name))
+            {
+                throw new PipelineRunFailure("InvalidWorkspaceBindings", $"PipelineRun {ns}/{name} doesn't bind Pipeline {ns}/{pipelineName}'s Workspaces correctly: pipeline requires workspace with name \"{declared.Name}\" be provided by pipelinerun");
+            }
+        }
+    }
+
+    private void ResolveTask(PipelineTaskState state, string ns, string pipelineName)
+    {
+        var task = state.Original;
+        if (task.TaskSpec is { } embedded)
+        {
+            if (embedded.Kind is not null and not "Task" || embedded.ApiVersion is not null)
+            {
+                throw new PipelineRunFailure("CouldntGetTask", $"Pipeline {ns}/{pipelineName} can't be Run; custom task {embedded.ApiVersion}/{embedded.Kind} of pipeline task \"{task.Name}\" is not known to Sluice");
+            }
+
+            state.Spec = embedded.Task;
+            return;
+        }
+
+        if (task.TaskRef is { } reference)
+        {
+            if (reference.Resolver is { } resolverName)
+            {
+                throw new PipelineRunFailure("CouldntGetTask", $"Pipeline {ns}/{pipelineName} can't be Run; it contains Tasks that don't exist: pipeline task \"{task.Name}\" uses the \"{resolverName}\" resolver, which needs a cluster; give the Task in the files passed to sluice");
+            }
+
+            if (reference.Kind is not null and not "Task" || reference.ApiVersion is not null)
+            {
+                throw new PipelineRunFailure("CouldntGetTask", $"Pipeline {ns}/{pipelineName} can't be Run; custom task {reference.ApiVersion}/{reference.Kind} of pipeline task \"{task.Name}\" is not known to Sluice");
+            }
+
+            var definition = _resolver.FindTask(reference.Name ?? string.Empty, ns)
+                ?? throw new PipelineRunFailure("CouldntGetTask", $"Pipeline {ns}/{pipelineName} can't be Run; it contains Tasks that don't exist: Couldn't retrieve Task \"{reference.Name}\": tasks.tekton.dev \"{reference.Name}\" not found");
+            state.Spec = definition.Spec;
+            state.TaskName = definition.Metadata.Name;
+            return;
+        }
+
+        if (task.PipelineRef is not null || task.PipelineSpec is not null)
+        {
+            return;
+        }
+
+        throw new PipelineRunFailure("PipelineValidationFailed", $"PipelineTask \"{task.Name}\" must specify one of TaskRef, TaskSpec, PipelineRef, or PipelineSpec");
+    }
+
+    private static void ValidateResultReferences(PipelineSpec spec, Dictionary<string, PipelineTaskState> states, string ns, string name)
+    {
+        foreach (var state in states.Values)
+        {
+            foreach (var reference in state.Original.ResultReferences())
+            {
+                string? error = null;
+                if (!states.TryGetValue(reference.Owner, out var referenced))
+                {
+                    error = $"referenced pipeline task \"{reference.Owner}\" does not exist";
+                }
+                else if (referenced.Spec is { } referencedSpec && !referencedSpec.Results.Any(r => r.Name == reference.Result))
+                {
+                    error = $"\"{reference.Result}\" is not a named result returned by pipeline task \"{reference.Owner}\"";
+                }
+
+                if (error is not null)
+                {
+                    throw new PipelineRunFailure("InvalidTaskResultReference", $"invalid result reference in pipeline task \"{state.Name}\": {error}");
+                }
+            }
+        }
+
+        foreach (var result in spec.Results)
+        {
+            foreach (var reference in result.Value.Expressions().Select(ResultReference.ParseTask).OfType<ResultReference>())
+            {
+                if (!states.TryGetValue(reference.Owner, out var referenced))
+                {
+                    throw new PipelineRunFailure("InvalidPipelineResultReference", $"Failed to resolve pipeline result reference for \"{name}\" with error invalid pipeline result \"{result.Name}\": referenced pipeline task \"{reference.Owner}\" does not exist");
+                }
+
+                if (referenced.Spec is { } referencedSpec && !referencedSpec.Results.Any(r => r.Name == reference.Result))
+                {
+                    throw new PipelineRunFailure("InvalidPipelineResultReference", $"Failed to resolve pipeline result reference for \"{name}\" with error invalid pipeline result \"{result.Name}\": \"{reference.Result}\" is not a named result returned by pipeline task \"{reference.Owner}\"");
+                }
+            }
+        }
+
+        _ = ns;
+    }
+
+    private static void ValidateOptionalWorkspaces(PipelineSpec spec, Dictionary<string, PipelineTaskState> states, string ns, string name)
+    {
+        var optional = spec.Workspaces.Where(w => w.Optional == true).Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var state in states.Values)
+        {
+            if (state.Spec is null)
+            {
+                continue;
+            }
+
+            foreach (var binding in state.Original.Workspaces)
+            {
+                var pipelineWorkspace = binding.Workspace ?? binding.Name;
+                var declared = state.Spec.Workspaces.FirstOrDefault(w => w.Name == binding.Name);
+                if (optional.Contains(pipelineWorkspace) && declared is { Optional: not true })
+                {
+                    throw new PipelineRunFailure("RequiredWorkspaceMarkedOptional", $"Optional workspace not supported by task: pipeline workspace \"{pipelineWorkspace}\" is marked optional but pipeline task \"{state.Name}\" requires it be provided");
+                }
+            }
+        }
+
+        _ = ns;
+        _ = name;
+    }
+}

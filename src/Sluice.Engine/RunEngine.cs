@@ -1,0 +1,66 @@
+using Sluice.Engine.Execution;
+using Sluice.Engine.Pipelines;
+using Sluice.Engine.Runs;
+using Sluice.Engine.Tasks;
+using Sluice.Model;
+using Sluice.Model.Runs;
+
+namespace Sluice.Engine;
+
+/// <summary>
+/// The engine's entry point: names a TaskRun or PipelineRun (generateName, uid, namespace) and runs it
+/// on an executor, reporting progress to an observer.
+/// </summary>
+public sealed class RunEngine
+{
+    private readonly EngineOptions _options;
+    private readonly IRunNames _names;
+    private readonly TaskRunRunner _taskRuns;
+    private readonly PipelineRunRunner _pipelineRuns;
+    private readonly TimeProvider _time;
+
+    /// <summary>Makes an engine.</summary>
+    public RunEngine(IExecutor executor, ITaskResolver resolver, IRunObserver observer, EngineOptions options, TimeProvider? time = null, IRunNames? names = null)
+    {
+        _options = options with { Concurrency = Math.Max(1, options.Concurrency) };
+        _names = names ?? RandomRunNames.Instance;
+        _time = time ?? TimeProvider.System;
+        _taskRuns = new TaskRunRunner(executor, resolver, observer, _time, _options);
+        _pipelineRuns = new PipelineRunRunner(_taskRuns, resolver, observer, _time, _options, _names, new SemaphoreSlim(_options.Concurrency));
+    }
+
+    /// <summary>Gives a run its name (from generateName), uid, namespace and creation time.</summary>
+    public IResource Prepare(IResource run)
+    {
+        var metadata = run.Metadata;
+        metadata = metadata with
+        {
+            Name = string.IsNullOrEmpty(metadata.Name) ? _names.Generate(metadata.GenerateName ?? "run-") : metadata.Name,
+            Namespace = metadata.Namespace ?? _options.DefaultNamespace,
+            Uid = metadata.Uid ?? _names.NewUid(),
+            CreationTimestamp = metadata.CreationTimestamp ?? Timestamps.Format(_time.GetUtcNow()),
+        };
+        return run switch
+        {
+            TaskRun taskRun => taskRun with { Metadata = metadata, Status = null },
+            PipelineRun pipelineRun => pipelineRun with { Metadata = metadata, Status = null },
+            _ => throw new ArgumentException($"{run.Kind} is not a run", nameof(run)),
+        };
+    }
+
+    /// <summary>Runs a prepared TaskRun or PipelineRun to completion and returns it with its final status.</summary>
+    public async Task<IResource> RunAsync(IResource run, CancellationToken cancellationToken)
+    {
+        return run switch
+        {
+            TaskRun taskRun => await RunTaskRunAsync(taskRun, cancellationToken).ConfigureAwait(false),
+            PipelineRun pipelineRun => await _pipelineRuns.RunAsync(new PipelineRunInvocation { PipelineRun = pipelineRun, RunUid = pipelineRun.Metadata.Uid! }, cancellationToken).ConfigureAwait(false),
+            _ => throw new ArgumentException($"{run.Kind} is not a run", nameof(run)),
+        };
+    }
+
+    private async Task<TaskRun> RunTaskRunAsync(TaskRun taskRun, CancellationToken cancellationToken)
+    {
+        return await _taskRuns.RunAsync(new TaskRunInvocation { TaskRun = taskRun, RunUid = taskRun.Metadata.Uid! }, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,236 @@
+using System.Collections.Immutable;
+using System.Text;
+using Sluice.Engine.Execution;
+using Sluice.Engine.Runs;
+using Sluice.Engine.Substitution;
+using Sluice.Model.Pipelines;
+using Sluice.Model.Runs;
+using Sluice.Model.Tasks;
+
+namespace Sluice.Engine.Tasks;
+
+/// <summary>One attempt: plan, sandbox, steps, results.</summary>
+public sealed partial class TaskRunRunner
+{
+    private static readonly TimeSpan CleanupBudget = TimeSpan.FromSeconds(60);
+
+    private async Task<TaskRunStatus> RunAttemptAsync(TaskRun run, TaskSpec resolved, string taskName, int retryCount, TaskRunInvocation invocation, CancellationToken cancellationToken)
+    {
+        var status = run.Status! with { StartTime = run.Status!.StartTime ?? Now() };
+        var timeout = run.Spec.Timeout?.Value ?? _options.DefaultTimeout;
+        using var timeoutSource = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout, _time) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        var token = linked.Token;
+
+        SandboxPlan plan;
+        TaskSpec spec;
+        ImmutableDictionary<string, ResolvedImage> images;
+        try
+        {
+            spec = TaskRunSubstitution.Apply(resolved, run, taskName, retryCount);
+            spec = spec with { Steps = StepTemplates.Merge(spec.StepTemplate, spec.Steps) };
+            var claimName = invocation.ClaimName ?? (binding => $"pvc-{run.Metadata.Name}-{binding.Name}");
+            plan = _planner.Plan(spec, run, claimName);
+            images = await ResolveImagesAsync(plan, token).ConfigureAwait(false);
+        }
+        catch (TaskRunFailure failure)
+        {
+            return status with { Conditions = [Failed(failure.Reason, failure.Message)], CompletionTime = Now() };
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return Stopped(status, run, invocation, timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested, timeout);
+        }
+
+        var steps = plan.Steps.Select(p => new StepState
+        {
+            Name = p.StatusName,
+            Container = p.ContainerName,
+            ImageID = images[p.Image].ImageId,
+            Waiting = new ContainerWaiting { Reason = "PodInitializing" },
+        }).ToArray();
+        status = status with { Steps = [.. steps], Conditions = [Running("Running", "Not all Steps in the Task have finished executing")] };
+        await EmitAsync(run with { Status = status }, invocation, cancellationToken).ConfigureAwait(false);
+
+        ITaskRunSandbox? sandbox = null;
+        try
+        {
+            try
+            {
+                sandbox = await _executor.PrepareTaskRunAsync(SandboxFor(plan, run, invocation, images), token).ConfigureAwait(false);
+                status = status with { PodName = sandbox.Id, Sidecars = [.. plan.Sidecars.Select(s => new SidecarState { Name = s.StatusName, Container = s.ContainerName, ImageID = images[s.Image].ImageId, Running = new ContainerRunning { StartedAt = Now() } })] };
+                await PrepareFilesAsync(sandbox, plan, token).ConfigureAwait(false);
+                var tails = sandbox.Sidecars.Select(s => PumpAsync(s, run, invocation)).ToList();
+                var outcome = await RunStepsAsync(sandbox, plan, spec, images, run, invocation, status, steps, token).ConfigureAwait(false);
+                status = outcome;
+                if (token.IsCancellationRequested)
+                {
+                    return Stopped(status, run, invocation, timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested, timeout);
+                }
+
+                status = await CollectResultsAsync(sandbox, spec, status, token).ConfigureAwait(false);
+                _ = tails;
+                return status with { CompletionTime = Now() };
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return Stopped(status with { Steps = [.. steps] }, run, invocation, timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested, timeout);
+            }
+            catch (TaskRunFailure failure)
+            {
+                return status with { Conditions = [Failed(failure.Reason, failure.Message)], CompletionTime = Now() };
+            }
+            catch (SandboxConfigurationException e)
+            {
+                return status with { Conditions = [Failed("CreateContainerConfigError", e.Message)], CompletionTime = Now() };
+            }
+        }
+        finally
+        {
+            if (sandbox is not null)
+            {
+                using var cleanup = new CancellationTokenSource(CleanupBudget);
+                await _executor.DestroyTaskRunAsync(sandbox, cleanup.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private TaskRunStatus Stopped(TaskRunStatus status, TaskRun run, TaskRunInvocation invocation, bool ownTimeout, TimeSpan timeout)
+    {
+        var steps = status.Steps.Select(s => s.Terminated is not null ? s : s with
+        {
+            Running = null,
+            Waiting = null,
+            Terminated = new ContainerTerminated { ExitCode = 1, Reason = ownTimeout ? "TaskRunTimeout" : "TaskRunCancelled", StartedAt = s.Running?.StartedAt, FinishedAt = Now() },
+            TerminationReason = ownTimeout ? "TimeoutExceeded" : "Cancelled",
+        }).ToImmutableArray();
+        var name = run.Metadata.Name;
+        Condition condition;
+        if (ownTimeout || invocation.Stop?.TimedOut == true && invocation.Stop.Message is null)
+        {
+            condition = Failed("TaskRunTimeout", $"TaskRun {Quote(name ?? string.Empty)} failed to finish within {Quote(Format(timeout))}");
+        }
+        else
+        {
+            var suffix = invocation.Stop?.Message is { } message ? " " + message : string.Empty;
+            condition = Failed("TaskRunCancelled", $"TaskRun {Quote(name ?? string.Empty)} was cancelled.{suffix}");
+        }
+
+        return status with { Steps = steps, Conditions = [condition], CompletionTime = Now() };
+    }
+
+    private async Task<ImmutableDictionary<string, ResolvedImage>> ResolveImagesAsync(SandboxPlan plan, CancellationToken cancellationToken)
+    {
+        var wanted = plan.Steps.Concat(plan.Sidecars).GroupBy(c => c.Image, StringComparer.Ordinal).ToList();
+        var resolved = await Task.WhenAll(wanted.Select(async group =>
+        {
+            var container = group.First();
+            if (string.IsNullOrEmpty(container.Image))
+            {
+                throw new TaskRunFailure("CreateContainerConfigError", $"\"{container.ContainerName}\" has no image");
+            }
+
+            var policy = group.Any(c => c.PullPolicy == ImagePullPolicy.Always) ? ImagePullPolicy.Always : container.PullPolicy;
+            try
+            {
+                return await _executor.ResolveImageAsync(container.Image, policy, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImageUnavailableException e)
+            {
+                throw new TaskRunFailure("TaskRunImagePullFailed", $"the step \"{container.StatusName}\" failed to pull the image \"{container.Image}\": {e.Message}");
+            }
+        })).ConfigureAwait(false);
+        return wanted.Zip(resolved).ToImmutableDictionary(x => x.First.Key, x => x.Second, StringComparer.Ordinal);
+    }
+
+    private SandboxSpec SandboxFor(SandboxPlan plan, TaskRun run, TaskRunInvocation invocation, ImmutableDictionary<string, ResolvedImage> images) => new()
+    {
+        RunUid = invocation.RunUid,
+        TaskRunUid = run.Metadata.Uid ?? string.Empty,
+        TaskRunName = run.Metadata.Name ?? "taskrun",
+        Namespace = run.Metadata.Namespace ?? _options.DefaultNamespace,
+        Network = run.Spec.PodTemplate?.HostNetwork == true ? NetworkMode.Host : _options.Network,
+        Volumes = plan.Volumes,
+        StepCount = plan.Steps.Length,
+        ExtraHosts = _options.ExtraHosts.AddRange(run.Spec.PodTemplate?.HostAliases.SelectMany(a => a.Hostnames.Select(h => $"{h}:{a.Ip}")) ?? []),
+        Sidecars = [.. plan.Sidecars.Select(s => new SidecarSpec(Finish(s, images[s.Image]), Readiness(s.Sidecar!)))],
+    };
+
+    private static ReadinessCheck? Readiness(Sidecar sidecar)
+    {
+        var probe = sidecar.StartupProbe ?? sidecar.ReadinessProbe;
+        if (probe is null)
+        {
+            return null;
+        }
+
+        return new ReadinessCheck
+        {
+            Exec = probe.Exec?.Command ?? [],
+            TcpPort = ParsePort(probe.TcpSocket?.Port ?? probe.HttpGet?.Port, sidecar),
+            HttpPath = probe.HttpGet is { } http ? http.Path ?? "/" : null,
+            InitialDelay = TimeSpan.FromSeconds(probe.InitialDelaySeconds ?? 0),
+            Period = TimeSpan.FromSeconds(probe.PeriodSeconds is > 0 ? probe.PeriodSeconds.Value : 1),
+            Timeout = TimeSpan.FromSeconds(probe.TimeoutSeconds is > 0 ? probe.TimeoutSeconds.Value : 1),
+        };
+    }
+
+    private static int? ParsePort(Model.Kubernetes.IntOrString? port, Sidecar sidecar)
+    {
+        if (port is not { } value)
+        {
+            return null;
+        }
+
+        if (value.IsInteger)
+        {
+            return int.Parse(value.Text, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return sidecar.Ports.FirstOrDefault(p => p.Name == value.Text)?.Number
+            ?? throw new TaskRunFailure("CreateContainerConfigError", $"sidecar \"{sidecar.Name}\": probe port \"{value.Text}\" is not a named port of the sidecar");
+    }
+
+    private static ContainerSpec Finish(PlannedContainer planned, ResolvedImage image)
+    {
+        if (planned.RunAsNonRoot && (string.IsNullOrEmpty(image.User) || image.User is "root" or "0" || image.User.StartsWith("0:", StringComparison.Ordinal)))
+        {
+            throw new TaskRunFailure("CreateContainerConfigError", $"\"{planned.ContainerName}\": container has runAsNonRoot and image will run as root");
+        }
+
+        var argv = planned.Argv(image);
+        var env = planned.Container.Env.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        argv = [.. argv.Select((a, i) => planned.IsScript && i == 0 ? a : KubernetesExpansion.Expand(a, env))];
+        return planned.Container with { Image = image, Argv = argv };
+    }
+
+    private static async Task PrepareFilesAsync(ITaskRunSandbox sandbox, SandboxPlan plan, CancellationToken cancellationToken)
+    {
+        foreach (var file in plan.Files)
+        {
+            await sandbox.WriteFileAsync(file.Volume, file.Path, file.Content, file.Mode, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var step in plan.Steps)
+        {
+            var dir = $"step-{step.StatusName}";
+            await sandbox.CreateDirectoryAsync(InternalVolumes.Steps, $"{dir}/results", 0x1FF, cancellationToken).ConfigureAwait(false);
+            await sandbox.CreateDirectoryAsync(InternalVolumes.Steps, $"{dir}/artifacts", 0x1FF, cancellationToken).ConfigureAwait(false);
+            await sandbox.CreateSymlinkAsync(InternalVolumes.Steps, step.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), dir, cancellationToken).ConfigureAwait(false);
+            await sandbox.CreateDirectoryAsync(InternalVolumes.Run, step.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), 0x1FF, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PumpAsync(IStepProcess process, TaskRun run, TaskRunInvocation invocation)
+    {
+        await foreach (var chunk in process.TailAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            await _observer.OnEventAsync(new StepOutput(_time.GetUtcNow(), run.Metadata.Name ?? string.Empty, invocation.PipelineTask, process.Name, chunk), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static ParamType DeclaredType(TaskSpec spec, string result) =>
+        spec.Results.FirstOrDefault(r => r.Name == result)?.Type ?? ParamType.String;
+}

@@ -1,0 +1,158 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Sluice.Engine.Execution;
+using Sluice.Engine.Runs;
+using Sluice.Model.Pipelines;
+using Sluice.Model.Runs;
+using Sluice.Model.Tasks;
+
+namespace Sluice.Engine.Tasks;
+
+/// <summary>
+/// Runs one TaskRun: resolves its Task, checks it, then runs attempts (retries) in a sandbox, step by
+/// step, applying Tekton's rules for onError, timeouts, exit-code files, step and task results.
+/// </summary>
+public sealed partial class TaskRunRunner
+{
+    private readonly IExecutor _executor;
+    private readonly ITaskResolver _resolver;
+    private readonly IRunObserver _observer;
+    private readonly TimeProvider _time;
+    private readonly EngineOptions _options;
+    private readonly SandboxPlanner _planner;
+
+    /// <summary>Makes a runner.</summary>
+    public TaskRunRunner(IExecutor executor, ITaskResolver resolver, IRunObserver observer, TimeProvider time, EngineOptions options)
+    {
+        _executor = executor;
+        _resolver = resolver;
+        _observer = observer;
+        _time = time;
+        _options = options;
+        _planner = new SandboxPlanner(resolver);
+    }
+
+    /// <summary>Runs the TaskRun to completion and returns it with its final status. Never throws for run failures.</summary>
+    public async Task<TaskRun> RunAsync(TaskRunInvocation invocation, CancellationToken cancellationToken)
+    {
+        var run = invocation.TaskRun;
+        var startTime = Now();
+        var status = new TaskRunStatus
+        {
+            StartTime = startTime,
+            PodName = $"{run.Metadata.Name}-pod",
+            Conditions = [Running("Pending", "Resolving the Task")],
+        };
+        run = run with { Status = status };
+        await EmitAsync(run, invocation, cancellationToken).ConfigureAwait(false);
+
+        TaskSpec spec;
+        string taskName;
+        try
+        {
+            (spec, taskName) = Resolve(invocation);
+            spec = StepActions.Resolve(spec, run.Spec.Params, _resolver, run.Metadata.Namespace ?? _options.DefaultNamespace);
+            TaskRunChecks.ValidateParams(taskName, spec, run.Spec.Params);
+            TaskRunChecks.ValidateArrayIndexes(spec, run.Spec.Params);
+            TaskRunChecks.ValidateWorkspaces(spec, run.Spec.Workspaces);
+            TaskRunChecks.ValidateOverrides(spec, run.Spec);
+        }
+        catch (TaskRunFailure failure)
+        {
+            return await FinishAsync(run, invocation, status with { Conditions = [Failed(failure.Reason, failure.Message)] }, cancellationToken).ConfigureAwait(false);
+        }
+
+        status = status with { TaskSpec = spec };
+        var retriesStatus = ImmutableArray<TaskRunStatus>.Empty;
+        var retries = Math.Max(0, run.Spec.Retries ?? 0);
+        while (true)
+        {
+            var attempt = await RunAttemptAsync(run with { Status = status with { RetriesStatus = retriesStatus } }, spec, taskName, retriesStatus.Length, invocation, cancellationToken).ConfigureAwait(false);
+            var succeeded = attempt.Conditions[0].Status == "True";
+            var stopped = attempt.Conditions[0].Reason is "TaskRunCancelled" or "TaskRunTimeout";
+            if (succeeded || stopped || retriesStatus.Length >= retries || cancellationToken.IsCancellationRequested)
+            {
+                var final = attempt with { RetriesStatus = retriesStatus, TaskSpec = spec };
+                if (!succeeded && invocation.IgnoreFailure && !stopped)
+                {
+                    final = final with { Conditions = [Failed("FailureIgnored", final.Conditions[0].Message ?? string.Empty)] };
+                }
+
+                return await FinishAsync(run, invocation, final, cancellationToken).ConfigureAwait(false);
+            }
+
+            retriesStatus = retriesStatus.Add(attempt with { TaskSpec = null });
+            status = status with
+            {
+                StartTime = Now(),
+                CompletionTime = null,
+                Steps = [],
+                Sidecars = [],
+                Results = [],
+                RetriesStatus = retriesStatus,
+                Conditions = [Running("ToBeRetried", attempt.Conditions[0].Message ?? string.Empty)],
+            };
+            run = run with { Status = status };
+            await EmitAsync(run, invocation, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private (TaskSpec Spec, string TaskName) Resolve(TaskRunInvocation invocation)
+    {
+        var run = invocation.TaskRun;
+        if (invocation.ResolvedSpec is { } resolved)
+        {
+            return (resolved, invocation.TaskName ?? run.Metadata.Name ?? string.Empty);
+        }
+
+        if (run.Spec.TaskSpec is { } inline)
+        {
+            return (inline, invocation.TaskName ?? run.Metadata.Name ?? string.Empty);
+        }
+
+        var reference = run.Spec.TaskRef ?? throw new TaskRunFailure("TaskRunResolutionFailed", "the TaskRun has neither taskRef nor taskSpec");
+        if (reference.Resolver is not null)
+        {
+            throw new TaskRunFailure("TaskRunResolutionFailed", $"remote resolution with the \"{reference.Resolver}\" resolver needs a cluster; give the Task in the files passed to sluice and refer to it by name");
+        }
+
+        if (reference.Kind is not null and not "Task" || reference.ApiVersion is not null)
+        {
+            throw new TaskRunFailure("TaskRunResolutionFailed", $"custom task kind \"{reference.Kind}\" ({reference.ApiVersion}) is not known to Sluice");
+        }
+
+        var task = _resolver.FindTask(reference.Name ?? string.Empty, run.Metadata.Namespace ?? _options.DefaultNamespace)
+            ?? throw new TaskRunFailure("TaskRunResolutionFailed", $"tasks.tekton.dev \"{reference.Name}\" not found");
+        return (task.Spec, task.Metadata.Name ?? reference.Name ?? string.Empty);
+    }
+
+    private async Task<TaskRun> FinishAsync(TaskRun run, TaskRunInvocation invocation, TaskRunStatus status, CancellationToken cancellationToken)
+    {
+        var finished = run with { Status = status with { CompletionTime = status.CompletionTime ?? Now() } };
+        await EmitAsync(finished, invocation, CancellationToken.None).ConfigureAwait(false);
+        _ = cancellationToken;
+        return finished;
+    }
+
+    private ValueTask EmitAsync(TaskRun run, TaskRunInvocation invocation, CancellationToken cancellationToken) =>
+        _observer.OnEventAsync(new TaskRunUpdated(_time.GetUtcNow(), run, invocation.PipelineTask), cancellationToken);
+
+    private string Now() => Timestamps.Format(_time.GetUtcNow());
+
+    private Condition Running(string reason, string message) =>
+        new() { Status = "Unknown", Reason = reason, Message = message, LastTransitionTime = Now() };
+
+    private Condition Succeeded() =>
+        new() { Status = "True", Reason = "Succeeded", Message = "All Steps have completed executing", LastTransitionTime = Now() };
+
+    private Condition Failed(string reason, string message) =>
+        new() { Status = "False", Reason = reason, Message = message, LastTransitionTime = Now() };
+
+    private static string Quote(string text) => "\"" + text + "\"";
+
+    private static string Format(TimeSpan value) => Model.Duration.From(value).ToString();
+
+    private static string Code(int code) => code.ToString(CultureInfo.InvariantCulture);
+
+    private static ParamType ResultType(TaskResult result) => result.Type;
+}
