@@ -30,15 +30,18 @@ public sealed class RunEngine
     }
 
     /// <summary>Gives a run its name (from generateName), uid, namespace and creation time.</summary>
-    public IResource Prepare(IResource run)
+    public IResource Prepare(IResource run) => Prepare(run, _names, _options.DefaultNamespace, _time);
+
+    /// <summary>Gives a run its name (from generateName), uid, namespace and creation time.</summary>
+    public static IResource Prepare(IResource run, IRunNames names, string defaultNamespace, TimeProvider time)
     {
         var metadata = run.Metadata;
         metadata = metadata with
         {
-            Name = string.IsNullOrEmpty(metadata.Name) ? _names.Generate(metadata.GenerateName ?? "run-") : metadata.Name,
-            Namespace = metadata.Namespace ?? _options.DefaultNamespace,
-            Uid = metadata.Uid ?? _names.NewUid(),
-            CreationTimestamp = metadata.CreationTimestamp ?? Timestamps.Format(_time.GetUtcNow()),
+            Name = string.IsNullOrEmpty(metadata.Name) ? names.Generate(metadata.GenerateName ?? "run-") : metadata.Name,
+            Namespace = metadata.Namespace ?? defaultNamespace,
+            Uid = metadata.Uid ?? names.NewUid(),
+            CreationTimestamp = metadata.CreationTimestamp ?? Timestamps.Format(time.GetUtcNow()),
         };
         return run switch
         {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Sluice.Engine.Tasks;
 using Sluice.Model.Pipelines;
 using Sluice.Model.Runs;
 using Sluice.Model.Substitution;
@@ -8,11 +9,11 @@ namespace Sluice.Engine.Pipelines;
 /// <summary>Resolution and the checks Tekton makes before scheduling.</summary>
 public sealed partial class PipelineRunRunner
 {
-    private Plan Prepare(PipelineRun run)
+    internal static Plan Prepare(PipelineRun run, ITaskResolver resolver, EngineOptions options)
     {
-        var ns = run.Metadata.Namespace ?? _options.DefaultNamespace;
+        var ns = run.Metadata.Namespace ?? options.DefaultNamespace;
         var name = run.Metadata.Name ?? string.Empty;
-        var (spec, pipelineName) = ResolvePipeline(run, ns, name);
+        var (spec, pipelineName) = ResolvePipeline(run, ns, name, resolver);
         var (graph, graphError) = PipelineGraph.Build(spec.Tasks);
         if (graph is null)
         {
@@ -37,17 +38,30 @@ public sealed partial class PipelineRunRunner
         foreach (var (task, isFinally) in spec.Tasks.Select(t => (t, false)).Concat(spec.Finally.Select(t => (t, true))))
         {
             var state = new PipelineTaskState(task, isFinally);
-            ResolveTask(state, ns, pipelineName);
+            ResolveTask(state, ns, pipelineName, resolver);
             states[task.Name] = state;
             ordered.Add(state);
         }
 
-        ValidateResultReferences(spec, states, ns, name);
-        ValidateOptionalWorkspaces(spec, states, ns, name);
+        foreach (var state in ordered.Where(s => s.Spec is not null))
+        {
+            try
+            {
+                var given = state.Original.Params.AddRange(state.Original.Matrix is { } matrix ? matrix.Params.Select(p => p with { Value = ParamValue.Of(string.Empty) }).Concat(matrix.Include.SelectMany(i => i.Params)) : []);
+                TaskRunChecks.ValidateParams(state.TaskName ?? state.Name, state.Spec!, given);
+            }
+            catch (TaskRunFailure failure)
+            {
+                throw new PipelineRunFailure("PipelineValidationFailed", $"Validation failed for pipelinerun {name} with error {failure.Message}");
+            }
+        }
+
+        ValidateResultReferences(spec, states, name);
+        ValidateOptionalWorkspaces(spec, states);
         return new Plan(pipelineName, spec, graph, states, ordered.ToImmutable());
     }
 
-    private (PipelineSpec Spec, string Name) ResolvePipeline(PipelineRun run, string ns, string name)
+    private static (PipelineSpec Spec, string Name) ResolvePipeline(PipelineRun run, string ns, string name, ITaskResolver resolver)
     {
         if (run.Spec.PipelineSpec is { } inline)
         {
@@ -57,10 +71,10 @@ public sealed partial class PipelineRunRunner
         var reference = run.Spec.PipelineRef;
         if (reference?.Resolver is { } resolverName)
         {
-            throw new PipelineRunFailure("CouldntGetPipeline", $"Error retrieving pipeline for pipelinerun {ns}/{name}: the \"{resolverName}\" resolver needs a cluster; give the Pipeline in the files passed to sluice and refer to it by name");
+            throw new PipelineRunFailure("CouldntGetPipeline", $"Error retrieving pipeline for pipelinerun {ns}/{name}: the \"{resolverName}\" resolver needs a cluster; give the Pipeline in the files passed to sluice and refer to it by name", needsCluster: true);
         }
 
-        var pipeline = _resolver.FindPipeline(reference?.Name ?? string.Empty, ns)
+        var pipeline = resolver.FindPipeline(reference?.Name ?? string.Empty, ns)
             ?? throw new PipelineRunFailure("CouldntGetPipeline", $"Error retrieving pipeline for pipelinerun {ns}/{name}: pipelines.tekton.dev \"{reference?.Name}\" not found");
         return (pipeline.Spec, pipeline.Metadata.Name ?? reference!.Name!);
     }
@@ -127,7 +141,7 @@ public sealed partial class PipelineRunRunner
         }
     }
 
-    private void ResolveTask(PipelineTaskState state, string ns, string pipelineName)
+    private static void ResolveTask(PipelineTaskState state, string ns, string pipelineName, ITaskResolver resolver)
     {
         var task = state.Original;
         if (task.TaskSpec is { } embedded)
@@ -145,7 +159,7 @@ public sealed partial class PipelineRunRunner
         {
             if (reference.Resolver is { } resolverName)
             {
-                throw new PipelineRunFailure("CouldntGetTask", $"Pipeline {ns}/{pipelineName} can't be Run; it contains Tasks that don't exist: pipeline task \"{task.Name}\" uses the \"{resolverName}\" resolver, which needs a cluster; give the Task in the files passed to sluice");
+                throw new PipelineRunFailure("CouldntGetTask", $"Pipeline {ns}/{pipelineName} can't be Run; it contains Tasks that don't exist: pipeline task \"{task.Name}\" uses the \"{resolverName}\" resolver, which needs a cluster; give the Task in the files passed to sluice", needsCluster: true);
             }
 
             if (reference.Kind is not null and not "Task" || reference.ApiVersion is not null)
@@ -153,7 +167,7 @@ public sealed partial class PipelineRunRunner
                 throw new PipelineRunFailure("CouldntGetTask", $"Pipeline {ns}/{pipelineName} can't be Run; custom task {reference.ApiVersion}/{reference.Kind} of pipeline task \"{task.Name}\" is not known to Sluice");
             }
 
-            var definition = _resolver.FindTask(reference.Name ?? string.Empty, ns)
+            var definition = resolver.FindTask(reference.Name ?? string.Empty, ns)
                 ?? throw new PipelineRunFailure("CouldntGetTask", $"Pipeline {ns}/{pipelineName} can't be Run; it contains Tasks that don't exist: Couldn't retrieve Task \"{reference.Name}\": tasks.tekton.dev \"{reference.Name}\" not found");
             state.Spec = definition.Spec;
             state.TaskName = definition.Metadata.Name;
@@ -168,7 +182,7 @@ public sealed partial class PipelineRunRunner
         throw new PipelineRunFailure("PipelineValidationFailed", $"PipelineTask \"{task.Name}\" must specify one of TaskRef, TaskSpec, PipelineRef, or PipelineSpec");
     }
 
-    private static void ValidateResultReferences(PipelineSpec spec, Dictionary<string, PipelineTaskState> states, string ns, string name)
+    private static void ValidateResultReferences(PipelineSpec spec, Dictionary<string, PipelineTaskState> states, string name)
     {
         foreach (var state in states.Values)
         {
@@ -206,11 +220,9 @@ public sealed partial class PipelineRunRunner
                 }
             }
         }
-
-        _ = ns;
     }
 
-    private static void ValidateOptionalWorkspaces(PipelineSpec spec, Dictionary<string, PipelineTaskState> states, string ns, string name)
+    private static void ValidateOptionalWorkspaces(PipelineSpec spec, Dictionary<string, PipelineTaskState> states)
     {
         var optional = spec.Workspaces.Where(w => w.Optional == true).Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var state in states.Values)
@@ -230,8 +242,5 @@ public sealed partial class PipelineRunRunner
                 }
             }
         }
-
-        _ = ns;
-        _ = name;
     }
 }

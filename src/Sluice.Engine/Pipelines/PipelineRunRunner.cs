@@ -51,7 +51,7 @@ public sealed partial class PipelineRunRunner
         Plan plan;
         try
         {
-            plan = Prepare(run);
+            plan = Prepare(run, _resolver, _options);
         }
         catch (PipelineRunFailure failure)
         {
@@ -85,5 +85,5 @@ public sealed partial class PipelineRunRunner
         new() { Status = "False", Reason = reason, Message = message, LastTransitionTime = Now() };
 
     /// <summary>The resolved, substituted pipeline and the state of each of its tasks.</summary>
-    private sealed record Plan(string PipelineName, PipelineSpec Spec, PipelineGraph Graph, Dictionary<string, PipelineTaskState> States, ImmutableArray<PipelineTaskState> Ordered);
+    internal sealed record Plan(string PipelineName, PipelineSpec Spec, PipelineGraph Graph, Dictionary<string, PipelineTaskState> States, ImmutableArray<PipelineTaskState> Ordered);
 }

@@ -211,8 +211,16 @@ public sealed class PipelineRunFailure : Exception
     /// <summary>Makes the failure.</summary>
     /// <param name="reason">Tekton's reason.</param>
     /// <param name="message">Tekton's message.</param>
-    public PipelineRunFailure(string reason, string message)
-        : base(message) => Reason = reason;
+    /// <param name="needsCluster">Whether the cause is a feature only a Kubernetes cluster provides.</param>
+    public PipelineRunFailure(string reason, string message, bool needsCluster = false)
+        : base(message)
+    {
+        Reason = reason;
+        NeedsCluster = needsCluster;
+    }
+
+    /// <summary>Whether the cause is a feature only a Kubernetes cluster provides (resolvers, CSI volumes...).</summary>
+    public bool NeedsCluster { get; }
 
     /// <summary>Makes the failure.</summary>
     public PipelineRunFailure()

@@ -106,7 +106,7 @@ public sealed partial class SandboxPlanner
 
         if (volume.Csi is not null || volume.GitRepo is not null || volume.Nfs is not null || volume.Ephemeral is not null || volume.Image is not null || volume.DownwardAPI is not null)
         {
-            throw new TaskRunFailure("CreateContainerConfigError", $"volume \"{volume.Name}\": this volume type needs a cluster; Sluice emulates emptyDir, hostPath, configMap, secret, projected and persistentVolumeClaim volumes");
+            throw new TaskRunFailure("CreateContainerConfigError", $"volume \"{volume.Name}\": this volume type needs a cluster; Sluice emulates emptyDir, hostPath, configMap, secret, projected and persistentVolumeClaim volumes", needsCluster: true);
         }
 
         return new EmptyDirSource(volume.EmptyDir?.Medium == "Memory");

@@ -36,7 +36,7 @@ public static class StepActions
     {
         if (reference.Resolver is not null)
         {
-            throw new TaskRunFailure("TaskRunResolutionFailed", $"failed to resolve step ref for step \"{step.Name}\" (index {index}): remote resolver \"{reference.Resolver}\" needs a cluster; Sluice resolves StepActions from the files given to it");
+            throw new TaskRunFailure("TaskRunResolutionFailed", $"failed to resolve step ref for step \"{step.Name}\" (index {index}): remote resolver \"{reference.Resolver}\" needs a cluster; Sluice resolves StepActions from the files given to it", needsCluster: true);
         }
 
         var action = resolver.FindStepAction(reference.Name ?? string.Empty, @namespace)

@@ -6,8 +6,16 @@ public sealed class TaskRunFailure : Exception
     /// <summary>Makes the failure.</summary>
     /// <param name="reason">Tekton's reason, such as <c>TaskRunValidationFailed</c>.</param>
     /// <param name="message">Tekton's message.</param>
-    public TaskRunFailure(string reason, string message)
-        : base(message) => Reason = reason;
+    /// <param name="needsCluster">Whether the cause is a feature only a Kubernetes cluster provides.</param>
+    public TaskRunFailure(string reason, string message, bool needsCluster = false)
+        : base(message)
+    {
+        Reason = reason;
+        NeedsCluster = needsCluster;
+    }
+
+    /// <summary>Whether the cause is a feature only a Kubernetes cluster provides (resolvers, CSI volumes...).</summary>
+    public bool NeedsCluster { get; }
 
     /// <summary>Makes the failure.</summary>
     public TaskRunFailure()

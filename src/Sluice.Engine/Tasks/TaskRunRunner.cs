@@ -113,7 +113,7 @@ public sealed partial class TaskRunRunner
         var reference = run.Spec.TaskRef ?? throw new TaskRunFailure("TaskRunResolutionFailed", "the TaskRun has neither taskRef nor taskSpec");
         if (reference.Resolver is not null)
         {
-            throw new TaskRunFailure("TaskRunResolutionFailed", $"remote resolution with the \"{reference.Resolver}\" resolver needs a cluster; give the Task in the files passed to sluice and refer to it by name");
+            throw new TaskRunFailure("TaskRunResolutionFailed", $"remote resolution with the \"{reference.Resolver}\" resolver needs a cluster; give the Task in the files passed to sluice and refer to it by name", needsCluster: true);
         }
 
         if (reference.Kind is not null and not "Task" || reference.ApiVersion is not null)

@@ -70,7 +70,7 @@ internal sealed class TypeShape
 
     public static bool IsRecord(Type type) =>
         type.IsClass && type != typeof(string) && !typeof(JsonNode).IsAssignableFrom(type) &&
-        type.Namespace?.StartsWith("Sluice.Model", StringComparison.Ordinal) == true &&
+        type.Namespace?.StartsWith("Sluice.", StringComparison.Ordinal) == true &&
         type != typeof(Pipelines.ParamValue);
 
     public object Create() => Activator.CreateInstance(Type)!;

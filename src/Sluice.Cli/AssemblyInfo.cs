@@ -1,0 +1,4 @@
+using System.Runtime.Versioning;
+
+// The command line drives the local Linux backends.
+[assembly: SupportedOSPlatform("linux")]

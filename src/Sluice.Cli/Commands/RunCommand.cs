@@ -1,0 +1,253 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using Sluice.Cli.Rendering;
+using Sluice.Engine;
+using Sluice.Engine.Runs;
+using Sluice.Hosting;
+using Sluice.Model;
+using Sluice.Model.Diagnostics;
+using Sluice.Model.Kubernetes;
+using Sluice.Model.Loading;
+using Sluice.Model.Pipelines;
+using Sluice.Model.Runs;
+
+namespace Sluice.Cli.Commands;
+
+/// <summary><c>sluice run</c>: runs the TaskRuns and PipelineRuns of files, or a Pipeline or Task by name.</summary>
+internal static class RunCommand
+{
+    private static readonly Argument<string[]> FilesArgument = CommonOptions.Files("YAML files or directories with the runs and the Tasks, Pipelines and objects they use");
+    private static readonly Option<string?> Pipeline = new("--pipeline") { Description = "Start a run of the Pipeline with this name instead of the runs in the files" };
+    private static readonly Option<string?> TaskName = new("--task") { Description = "Start a run of the Task with this name instead of the runs in the files" };
+    private static readonly Option<string[]> Params = new("--param", "-p") { Description = "A param value: NAME=VALUE; arrays as a,b,c; objects as k:v,k2:v2 (repeatable)" };
+    private static readonly Option<string[]> Workspaces = new("--workspace", "-w") { Description = "A workspace: NAME=emptyDir | volumeClaimTemplate | pvc:CLAIM | configmap:NAME | secret:NAME, with optional @SUBPATH (repeatable)" };
+    private static readonly Option<string?> Timeout = new("--timeout") { Description = "The run's timeout, such as 10m or 1h30m (0 for none)" };
+    private static readonly Option<string?> Executor = new("--executor") { Description = "Where steps run: docker (default) or host" };
+    private static readonly Option<string?> Network = new("--network") { Description = "Sandbox network: bridge (default), host or none" };
+    private static readonly Option<int?> Concurrency = new("--concurrency") { Description = "How many TaskRuns run at once (default: at least 8)" };
+    private static readonly Option<string?> Namespace = new("--namespace", "-n") { Description = "The namespace runs belong to (default: default)" };
+
+    public static Command Create()
+    {
+        var command = new Command("run", "Run the TaskRuns and PipelineRuns in FILES, or a Pipeline or Task by name, showing each task and step live.\n\nExamples:\n  sluice run examples/hello-world/\n  sluice run --pipeline build -p revision=main -w source=emptyDir pipeline.yaml\n  sluice run --task echo -p message=hi --executor host task.yaml")
+        {
+            FilesArgument, Pipeline, TaskName, Params, Workspaces, Timeout, Executor, Network, Concurrency, Namespace,
+            CommonOptions.Config, CommonOptions.ImageMap, CommonOptions.Quiet, CommonOptions.NoColor,
+        };
+        command.SetAction(ExecuteAsync);
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Interrupts.Token);
+        var color = !parse.GetValue(CommonOptions.NoColor) && !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var diagnostics = new DiagnosticBag();
+        var resources = ResourceSet.Load(parse.GetValue(FilesArgument) ?? [], diagnostics);
+        var runs = SelectRuns(parse, resources, diagnostics);
+        if (diagnostics.HasErrors)
+        {
+            DiagnosticPrinter.Print(diagnostics.ToImmutable(), Console.Error, color);
+            return ExitCodes.InvalidInput;
+        }
+
+        var resolver = new ResourceSetResolver(resources);
+        foreach (var run in runs)
+        {
+            foreach (var problem in Preflight.Check(run.Resource, resolver, new EngineOptions()))
+            {
+                var message = problem.NeedsCluster ? $"refused: {problem.Message}" : $"{problem.Reason}: {problem.Message}";
+                diagnostics.Add(run.Location, "spec", message, problem.NeedsCluster ? "this feature needs a Kubernetes cluster; Sluice runs Tekton locally" : null);
+            }
+
+            foreach (var refusal in ClusterFeatures.Refusals(run, resources))
+            {
+                diagnostics.Add(refusal);
+            }
+        }
+
+        if (diagnostics.HasErrors)
+        {
+            DiagnosticPrinter.Print(diagnostics.ToImmutable(), Console.Error, color);
+            return ExitCodes.InvalidInput;
+        }
+
+        var sessionOptions = new SessionOptions
+        {
+            ConfigFiles = [.. parse.GetValue(CommonOptions.Config) ?? []],
+            ImageMap = RunInputs.Pairs(parse.GetValue(CommonOptions.ImageMap) ?? [], "--image-map", diagnostics),
+            Executor = parse.GetValue(Executor),
+            Network = parse.GetValue(Network),
+            Concurrency = parse.GetValue(Concurrency),
+        };
+        LocalSession? session;
+        try
+        {
+            session = await LocalSession.OpenAsync(sessionOptions, diagnostics, interrupted.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException or IOException or TimeoutException || e.GetType().Name.StartsWith("Docker", StringComparison.Ordinal))
+        {
+            await Console.Error.WriteLineAsync($"error: cannot reach Docker ({e.Message}); start the Docker engine (eng/install.sh does), or run steps on this machine with --executor host").ConfigureAwait(false);
+            return ExitCodes.EnvironmentError;
+        }
+
+        if (session is null)
+        {
+            DiagnosticPrinter.Print(diagnostics.ToImmutable(), Console.Error, color);
+            return ExitCodes.InvalidInput;
+        }
+
+        await using (session.ConfigureAwait(false))
+        {
+            var terminal = new Terminal(color: parse.GetValue(CommonOptions.NoColor) ? false : null);
+            var failed = false;
+            foreach (var run in runs)
+            {
+                var outcome = await RunOneAsync(session, resolver, run.Resource, terminal, parse.GetValue(CommonOptions.Quiet), interrupted.Token).ConfigureAwait(false);
+                failed |= outcome != "True";
+            }
+
+            return failed ? ExitCodes.RunFailed : ExitCodes.Success;
+        }
+    }
+
+    private static async Task<string> RunOneAsync(LocalSession session, ITaskResolver resolver, IResource resource, Terminal terminal, bool quiet, CancellationToken cancellationToken)
+    {
+        using var renderer = new LiveRenderer(terminal, showLogs: !quiet);
+        var prepared = RunEngine.Prepare(resource, RandomRunNames.Instance, session.EngineOptions.DefaultNamespace, TimeProvider.System);
+        var logs = new LogFiles(session.Home, prepared.Metadata.Uid!);
+        await using (logs.ConfigureAwait(false))
+        {
+            var engine = session.CreateEngine(resolver, new CompositeRunObserver(logs, renderer));
+            var finished = await engine.RunAsync(prepared, cancellationToken).ConfigureAwait(false);
+            renderer.Complete();
+            Summary.Print(terminal, finished, renderer.Progress, logs.Directory);
+            return finished switch
+            {
+                PipelineRun p => p.Status?.Conditions.FirstOrDefault()?.Status ?? "False",
+                TaskRun t => t.Status?.Conditions.FirstOrDefault()?.Status ?? "False",
+                _ => "False",
+            };
+        }
+    }
+
+    private static ImmutableArray<LoadedResource> SelectRuns(ParseResult parse, ResourceSet resources, DiagnosticBag diagnostics)
+    {
+        var pipeline = parse.GetValue(Pipeline);
+        var task = parse.GetValue(TaskName);
+        var ns = parse.GetValue(Namespace);
+        var timeout = ParseTimeout(parse.GetValue(Timeout), diagnostics);
+        var paramTexts = RunInputs.Pairs(parse.GetValue(Params) ?? [], "-p", diagnostics);
+        var workspaces = RunInputs.Pairs(parse.GetValue(Workspaces) ?? [], "-w", diagnostics)
+            .Select(w => RunInputs.Binding(w.Key, w.Value, diagnostics))
+            .OfType<Model.Tasks.WorkspaceBinding>()
+            .ToImmutableArray();
+        if (pipeline is not null && task is not null)
+        {
+            diagnostics.Add(SourceLocation.None, string.Empty, "--pipeline and --task cannot be used together", "start one run at a time");
+            return [];
+        }
+
+        if (pipeline is not null)
+        {
+            if (resources.FindPipeline(pipeline) is not { Resource: PipelineDefinition definition } loaded)
+            {
+                diagnostics.Add(SourceLocation.None, "--pipeline", $"no Pipeline named \"{pipeline}\" in the given files", Known(resources, "Pipeline"));
+                return [];
+            }
+
+            var run = new PipelineRun
+            {
+                Metadata = new ObjectMeta { GenerateName = $"{pipeline}-run-", Namespace = ns },
+                Spec = new PipelineRunSpec
+                {
+                    PipelineRef = new PipelineReference { Name = pipeline },
+                    Params = [.. paramTexts.Select(p => new Param { Name = p.Key, Value = RunInputs.Value(p.Value, definition.Spec.Params.FirstOrDefault(d => d.Name == p.Key)?.Type ?? ParamType.String, p.Key, diagnostics) })],
+                    Workspaces = workspaces,
+                    Timeouts = timeout is { } t ? new TimeoutFields { Pipeline = t } : null,
+                },
+            };
+            return [loaded with { Resource = run }];
+        }
+
+        if (task is not null)
+        {
+            if (resources.FindTask(task) is not { Resource: Model.Tasks.TaskDefinition definition } loaded)
+            {
+                diagnostics.Add(SourceLocation.None, "--task", $"no Task named \"{task}\" in the given files", Known(resources, "Task"));
+                return [];
+            }
+
+            var run = new TaskRun
+            {
+                Metadata = new ObjectMeta { GenerateName = $"{task}-run-", Namespace = ns },
+                Spec = new TaskRunSpec
+                {
+                    TaskRef = new TaskReference { Name = task },
+                    Params = [.. paramTexts.Select(p => new Param { Name = p.Key, Value = RunInputs.Value(p.Value, definition.Spec.Params.FirstOrDefault(d => d.Name == p.Key)?.Type ?? ParamType.String, p.Key, diagnostics) })],
+                    Workspaces = workspaces,
+                    Timeout = timeout,
+                },
+            };
+            return [loaded with { Resource = run }];
+        }
+
+        var runs = resources.Runs.ToImmutableArray();
+        if (runs.IsEmpty && !diagnostics.HasErrors)
+        {
+            diagnostics.Add(SourceLocation.None, string.Empty, "the given files hold no TaskRun or PipelineRun", $"start one with --pipeline NAME or --task NAME{(resources.Resources.IsEmpty ? string.Empty : "; " + Known(resources, "Pipeline") + "; " + Known(resources, "Task"))}");
+        }
+
+        return [.. runs.Select(r => r with { Resource = Override(r.Resource, paramTexts, workspaces, timeout, ns, diagnostics) })];
+    }
+
+    private static IResource Override(IResource resource, ImmutableArray<KeyValuePair<string, string>> parameters, ImmutableArray<Model.Tasks.WorkspaceBinding> workspaces, Duration? timeout, string? ns, DiagnosticBag diagnostics)
+    {
+        ImmutableArray<Param> Merge(ImmutableArray<Param> existing) =>
+            [.. existing.Where(p => parameters.All(o => o.Key != p.Name)),
+             .. parameters.Select(o => new Param { Name = o.Key, Value = RunInputs.Value(o.Value, existing.FirstOrDefault(p => p.Name == o.Key)?.Value.Type ?? ParamType.String, o.Key, diagnostics) })];
+        ImmutableArray<Model.Tasks.WorkspaceBinding> MergeWorkspaces(ImmutableArray<Model.Tasks.WorkspaceBinding> existing) =>
+            [.. existing.Where(w => workspaces.All(o => o.Name != w.Name)), .. workspaces];
+        return resource switch
+        {
+            PipelineRun p => p with
+            {
+                Metadata = p.Metadata with { Namespace = ns ?? p.Metadata.Namespace },
+                Spec = p.Spec with
+                {
+                    Params = Merge(p.Spec.Params),
+                    Workspaces = MergeWorkspaces(p.Spec.Workspaces),
+                    Timeouts = timeout is { } t ? (p.Spec.Timeouts ?? new TimeoutFields()) with { Pipeline = t } : p.Spec.Timeouts,
+                },
+            },
+            TaskRun t => t with
+            {
+                Metadata = t.Metadata with { Namespace = ns ?? t.Metadata.Namespace },
+                Spec = t.Spec with { Params = Merge(t.Spec.Params), Workspaces = MergeWorkspaces(t.Spec.Workspaces), Timeout = timeout ?? t.Spec.Timeout },
+            },
+            _ => resource,
+        };
+    }
+
+    private static Duration? ParseTimeout(string? text, DiagnosticBag diagnostics)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Duration.TryParse(text, out var duration) && duration.Value >= TimeSpan.Zero)
+        {
+            return duration;
+        }
+
+        diagnostics.Add(new SourceLocation($"--timeout {text}", 0, 0), string.Empty, $"invalid duration \"{text}\"", "write a duration such as 90s, 10m or 1h30m");
+        return null;
+    }
+
+    private static string Known(ResourceSet resources, string kind)
+    {
+        var names = resources.Resources.Where(r => r.Resource.Kind == kind).Select(r => r.Resource.Metadata.Name).OfType<string>().ToList();
+        return names.Count == 0 ? $"the files define no {kind}" : $"{kind}s defined: {string.Join(", ", names)}";
+    }
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Sluice.Cli.Rendering;
+using Sluice.Engine;
+using Sluice.Model.Diagnostics;
+using Sluice.Model.Loading;
+
+namespace Sluice.Cli.Commands;
+
+/// <summary><c>sluice validate</c>: every problem of the given files at once, positioned, without running anything.</summary>
+internal static class ValidateCommand
+{
+    private static readonly Argument<string[]> FilesArgument = CommonOptions.Files("YAML files or directories to check");
+
+    public static Command Create()
+    {
+        var command = new Command("validate", "Check Tekton YAML as Tekton's admission webhook and reconciler would, reporting every problem with file:line:column, field and fix.\n\nExamples:\n  sluice validate pipeline.yaml\n  sluice validate .tekton/")
+        {
+            FilesArgument, CommonOptions.NoColor,
+        };
+        command.SetAction(Execute);
+        return command;
+    }
+
+    private static int Execute(ParseResult parse)
+    {
+        var color = !parse.GetValue(CommonOptions.NoColor) && !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var diagnostics = new DiagnosticBag();
+        var files = parse.GetValue(FilesArgument) ?? [];
+        var resources = ResourceSet.Load(files, diagnostics);
+        if (!diagnostics.HasErrors)
+        {
+            var resolver = new ResourceSetResolver(resources);
+            foreach (var run in resources.Runs)
+            {
+                foreach (var problem in Preflight.Check(run.Resource, resolver, new EngineOptions()).Where(p => !p.NeedsCluster))
+                {
+                    diagnostics.Add(run.Location, "spec", $"{problem.Reason}: {problem.Message}");
+                }
+            }
+        }
+
+        if (diagnostics.HasErrors)
+        {
+            DiagnosticPrinter.Print(diagnostics.ToImmutable(), Console.Error, color, "the files are not valid");
+            return ExitCodes.InvalidInput;
+        }
+
+        var count = resources.Resources.Length;
+        Console.Out.WriteLine($"{count} resource{(count == 1 ? string.Empty : "s")} in {files.Length} path{(files.Length == 1 ? string.Empty : "s")}: valid");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,73 @@
+using Sluice.Engine.Pipelines;
+using Sluice.Engine.Tasks;
+using Sluice.Model;
+using Sluice.Model.Runs;
+
+namespace Sluice.Engine;
+
+/// <summary>
+/// The checks a run would fail at its start (references, params, workspaces), made before anything
+/// runs so that <c>sluice run</c> and <c>sluice validate</c> refuse bad input up front.
+/// </summary>
+public static class Preflight
+{
+    /// <summary>Problems that would stop the run, in Tekton's wording; empty when it can start.</summary>
+    public static IReadOnlyList<PreflightProblem> Check(IResource run, ITaskResolver resolver, EngineOptions options)
+    {
+        var problems = new List<PreflightProblem>();
+        switch (run)
+        {
+            case PipelineRun pipelineRun:
+                try
+                {
+                    PipelineRunRunner.Prepare(pipelineRun with { Metadata = pipelineRun.Metadata with { Name = pipelineRun.Metadata.Name ?? pipelineRun.Metadata.GenerateName } }, resolver, options);
+                }
+                catch (PipelineRunFailure failure)
+                {
+                    problems.Add(new PreflightProblem(failure.Reason, failure.Message, failure.NeedsCluster));
+                }
+
+                break;
+            case TaskRun taskRun:
+                try
+                {
+                    var ns = taskRun.Metadata.Namespace ?? options.DefaultNamespace;
+                    var (spec, name) = taskRun.Spec.TaskSpec is { } inline
+                        ? (inline, taskRun.Metadata.Name ?? taskRun.Metadata.GenerateName ?? string.Empty)
+                        : ResolveTask(taskRun, resolver, ns);
+                    spec = StepActions.Resolve(spec, taskRun.Spec.Params, resolver, ns);
+                    TaskRunChecks.ValidateParams(name, spec, taskRun.Spec.Params);
+                    TaskRunChecks.ValidateArrayIndexes(spec, taskRun.Spec.Params);
+                    TaskRunChecks.ValidateWorkspaces(spec, taskRun.Spec.Workspaces);
+                    TaskRunChecks.ValidateOverrides(spec, taskRun.Spec);
+                }
+                catch (TaskRunFailure failure)
+                {
+                    problems.Add(new PreflightProblem(failure.Reason, failure.Message, failure.NeedsCluster));
+                }
+
+                break;
+        }
+
+        return problems;
+    }
+
+    private static (Model.Tasks.TaskSpec Spec, string Name) ResolveTask(TaskRun run, ITaskResolver resolver, string ns)
+    {
+        var reference = run.Spec.TaskRef ?? throw new TaskRunFailure("TaskRunResolutionFailed", "the TaskRun has neither taskRef nor taskSpec");
+        if (reference.Resolver is { } name)
+        {
+            throw new TaskRunFailure("TaskRunResolutionFailed", $"remote resolution with the \"{name}\" resolver needs a cluster; give the Task in the files passed to sluice and refer to it by name", needsCluster: true);
+        }
+
+        var task = resolver.FindTask(reference.Name ?? string.Empty, ns)
+            ?? throw new TaskRunFailure("TaskRunResolutionFailed", $"tasks.tekton.dev \"{reference.Name}\" not found");
+        return (task.Spec, task.Metadata.Name ?? string.Empty);
+    }
+}
+
+/// <summary>A problem that would stop a run at its start.</summary>
+/// <param name="Reason">Tekton's reason.</param>
+/// <param name="Message">Tekton's message.</param>
+/// <param name="NeedsCluster">Whether the cause is a feature only a Kubernetes cluster provides.</param>
+public sealed record PreflightProblem(string Reason, string Message, bool NeedsCluster);

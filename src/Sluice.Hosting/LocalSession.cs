@@ -1,0 +1,177 @@
+using System.Collections.Immutable;
+using Sluice.Engine;
+using Sluice.Engine.Execution;
+using Sluice.Engine.Images;
+using Sluice.Engine.Runs;
+using Sluice.Execution.Docker;
+using Sluice.Execution.Host;
+using Sluice.Model.Binding;
+using Sluice.Model.Diagnostics;
+
+namespace Sluice.Hosting;
+
+/// <summary>What a sluice command asks of the local machine.</summary>
+public sealed record SessionOptions
+{
+    /// <summary>Extra configuration files, merged after <c>$SLUICE_HOME/sluice.yaml</c> and <c>./sluice.yaml</c>.</summary>
+    public ImmutableArray<string> ConfigFiles { get; init; } = [];
+
+    /// <summary>Image mirror rules from the command line (<c>--image-map from=to</c>); they win.</summary>
+    public ImmutableArray<KeyValuePair<string, string>> ImageMap { get; init; } = [];
+
+    /// <summary>The backend, overriding configuration.</summary>
+    public string? Executor { get; init; }
+
+    /// <summary>The network mode, overriding configuration.</summary>
+    public string? Network { get; init; }
+
+    /// <summary>The concurrency, overriding configuration.</summary>
+    public int? Concurrency { get; init; }
+
+    /// <summary>The state directory, overriding <c>SLUICE_HOME</c>.</summary>
+    public string? Home { get; init; }
+}
+
+/// <summary>
+/// One sluice command's view of the machine: configuration, state directory, owner record, and the
+/// executor. Opening a session reaps what dead sluice processes left behind.
+/// </summary>
+public sealed class LocalSession : IAsyncDisposable
+{
+    private LocalSession(SluiceHome home, ProcessOwner owner, SluiceConfiguration configuration, IExecutor executor, EngineOptions engineOptions)
+    {
+        Home = home;
+        Owner = owner;
+        Configuration = configuration;
+        Executor = executor;
+        EngineOptions = engineOptions;
+    }
+
+    /// <summary>The state directory.</summary>
+    public SluiceHome Home { get; }
+
+    /// <summary>This process as an owner.</summary>
+    public ProcessOwner Owner { get; }
+
+    /// <summary>The merged configuration.</summary>
+    public SluiceConfiguration Configuration { get; }
+
+    /// <summary>The backend runs use.</summary>
+    public IExecutor Executor { get; }
+
+    /// <summary>The engine's options.</summary>
+    public EngineOptions EngineOptions { get; }
+
+    /// <summary>What the opening reap removed.</summary>
+    public IReadOnlyList<(string RunUid, ReapReport Report)> Reaped { get; private set; } = [];
+
+    /// <summary>Loads configuration and opens the session; configuration problems go to <paramref name="diagnostics"/> and return null.</summary>
+    public static async Task<LocalSession?> OpenAsync(SessionOptions options, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        var home = options.Home is { } explicitHome ? new SluiceHome(explicitHome) : SluiceHome.FromEnvironment();
+        home.EnsureCreated();
+        var configuration = LoadConfiguration(home, options, diagnostics);
+        if (configuration is null)
+        {
+            return null;
+        }
+
+        var network = (options.Network ?? configuration.Network ?? "bridge") switch
+        {
+            "bridge" => NetworkMode.Bridge,
+            "host" => NetworkMode.Host,
+            "none" => NetworkMode.None,
+            var other => Invalid(other),
+        };
+        var executorName = options.Executor ?? configuration.Executor ?? "docker";
+        if (executorName is not ("docker" or "host"))
+        {
+            diagnostics.Add(SourceLocation.None, "executor", $"unknown executor \"{executorName}\"", "use docker or host");
+            return null;
+        }
+
+        if (diagnostics.HasErrors)
+        {
+            return null;
+        }
+
+        var owner = ProcessOwner.Register(home);
+        var mirrors = new ImageMirrorMap(configuration.ImageMirrors);
+        IExecutor executor = executorName == "host"
+            ? new HostExecutor(new HostExecutorOptions { StateRoot = home.Root, OwnerId = owner.Id })
+            : new DockerExecutor(new DockerExecutorOptions { StateRoot = home.Root, OwnerId = owner.Id, ImageMirrors = mirrors });
+        var engineOptions = new EngineOptions
+        {
+            Network = network,
+            Concurrency = options.Concurrency ?? configuration.Concurrency ?? Math.Max(8, Environment.ProcessorCount),
+            DefaultTimeout = configuration.DefaultTimeout?.Value ?? TimeSpan.FromHours(1),
+        };
+        var session = new LocalSession(home, owner, configuration, executor, engineOptions);
+        session.Reaped = await Reaper.ReapDeadAsync(session.ReapableExecutors(), home, owner.Id, cancellationToken).ConfigureAwait(false);
+        return session;
+
+        NetworkMode Invalid(string value)
+        {
+            diagnostics.Add(SourceLocation.None, "network", $"unknown network mode \"{value}\"", "use bridge, host or none");
+            return NetworkMode.Bridge;
+        }
+    }
+
+    /// <summary>An engine for runs of this session.</summary>
+    public RunEngine CreateEngine(ITaskResolver resolver, IRunObserver observer) =>
+        new(Executor, resolver, observer, EngineOptions);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await Executor.DisposeAsync().ConfigureAwait(false);
+        await Owner.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private IEnumerable<IExecutor> ReapableExecutors()
+    {
+        yield return Executor;
+        if (Executor is not HostExecutor)
+        {
+            yield return new HostExecutor(new HostExecutorOptions { StateRoot = Home.Root, OwnerId = Owner.Id });
+        }
+    }
+
+    private static SluiceConfiguration? LoadConfiguration(SluiceHome home, SessionOptions options, DiagnosticBag diagnostics)
+    {
+        var configuration = new SluiceConfiguration();
+        var files = new List<string>();
+        if (File.Exists(home.ConfigurationFile))
+        {
+            files.Add(home.ConfigurationFile);
+        }
+
+        var local = Path.GetFullPath("sluice.yaml");
+        if (File.Exists(local) && local != home.ConfigurationFile)
+        {
+            files.Add(local);
+        }
+
+        files.AddRange(options.ConfigFiles);
+        foreach (var file in files)
+        {
+            if (!File.Exists(file))
+            {
+                diagnostics.Add(new SourceLocation(file, 0, 0), string.Empty, "no such configuration file", "check the --config path");
+                continue;
+            }
+
+            if (RecordReader.ReadFile<SluiceConfiguration>(file, diagnostics) is { } loaded)
+            {
+                configuration = configuration.Merge(loaded);
+            }
+        }
+
+        if (!options.ImageMap.IsEmpty)
+        {
+            configuration = configuration with { ImageMirrors = configuration.ImageMirrors.SetItems(options.ImageMap) };
+        }
+
+        return diagnostics.HasErrors ? null : configuration;
+    }
+}

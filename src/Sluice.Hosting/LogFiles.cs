@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using Sluice.Engine.Runs;
+
+namespace Sluice.Hosting;
+
+/// <summary>
+/// Streams every step's and sidecar's output to its own file under
+/// <c>logs/&lt;run uid&gt;/&lt;taskrun&gt;/&lt;container&gt;.log</c> as it arrives, never holding a whole log in memory.
+/// </summary>
+public sealed class LogFiles : IRunObserver, IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly ConcurrentDictionary<(string TaskRun, string Container), FileStream> _open = new();
+
+    /// <summary>Writes the logs of the run with this uid.</summary>
+    public LogFiles(SluiceHome home, string runUid)
+    {
+        _directory = Path.Combine(home.Logs, Execution.Host.LocalVolumes.SafeName(runUid));
+    }
+
+    /// <summary>The directory holding this run's logs.</summary>
+    public string Directory => _directory;
+
+    /// <summary>The file of one container's log.</summary>
+    public static string PathOf(SluiceHome home, string runUid, string taskRun, string container) =>
+        System.IO.Path.Combine(home.Logs, Execution.Host.LocalVolumes.SafeName(runUid), Execution.Host.LocalVolumes.SafeName(taskRun), Execution.Host.LocalVolumes.SafeName(container) + ".log");
+
+    /// <inheritdoc />
+    public async ValueTask OnEventAsync(RunEvent runEvent, CancellationToken cancellationToken)
+    {
+        switch (runEvent)
+        {
+            case StepOutput output:
+                var stream = _open.GetOrAdd((output.TaskRunName, output.Container), key => Open(key.TaskRun, key.Container));
+                await stream.WriteAsync(output.Chunk.Data, CancellationToken.None).ConfigureAwait(false);
+                break;
+            case TaskRunUpdated { TaskRun.Status.CompletionTime: not null } finished:
+                foreach (var key in _open.Keys.Where(k => k.TaskRun == finished.TaskRun.Metadata.Name))
+                {
+                    if (_open.TryRemove(key, out var done))
+                    {
+                        await done.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var key in _open.Keys)
+        {
+            if (_open.TryRemove(key, out var stream))
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private FileStream Open(string taskRun, string container)
+    {
+        var directory = System.IO.Path.Combine(_directory, Execution.Host.LocalVolumes.SafeName(taskRun));
+        System.IO.Directory.CreateDirectory(directory);
+        return new FileStream(System.IO.Path.Combine(directory, Execution.Host.LocalVolumes.SafeName(container) + ".log"), FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
+    }
+}

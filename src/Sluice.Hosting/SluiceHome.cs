@@ -1,0 +1,44 @@
+namespace Sluice.Hosting;
+
+/// <summary>Where Sluice keeps its state: <c>$SLUICE_HOME</c>, by default <c>~/.sluice</c>.</summary>
+public sealed class SluiceHome
+{
+    /// <summary>Uses the given directory.</summary>
+    public SluiceHome(string root)
+    {
+        Root = Path.GetFullPath(root);
+    }
+
+    /// <summary>The root directory.</summary>
+    public string Root { get; }
+
+    /// <summary>Step logs, one file per step.</summary>
+    public string Logs => Path.Combine(Root, "logs");
+
+    /// <summary>Owner records of running sluice processes.</summary>
+    public string Owners => Path.Combine(Root, "owners");
+
+    /// <summary>The configuration file in this home.</summary>
+    public string ConfigurationFile => Path.Combine(Root, "sluice.yaml");
+
+    /// <summary>The home named by <c>SLUICE_HOME</c>, or <c>~/.sluice</c>.</summary>
+    public static SluiceHome FromEnvironment()
+    {
+        var configured = Environment.GetEnvironmentVariable("SLUICE_HOME");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return new SluiceHome(configured);
+        }
+
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return new SluiceHome(Path.Combine(string.IsNullOrEmpty(home) ? Path.GetTempPath() : home, ".sluice"));
+    }
+
+    /// <summary>Creates the directories.</summary>
+    public void EnsureCreated()
+    {
+        Directory.CreateDirectory(Root);
+        Directory.CreateDirectory(Logs);
+        Directory.CreateDirectory(Owners);
+    }
+}
