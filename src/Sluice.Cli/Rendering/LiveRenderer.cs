@@ -145,6 +145,15 @@ public sealed class LiveRenderer : IRunObserver, IDisposable
             return;
         }
 
+        if (updated.PipelineTask is null && _progress.Kind == "TaskRun")
+        {
+            _progress.Condition = status.Conditions.FirstOrDefault();
+            if (status.CompletionTime is not null)
+            {
+                _progress.Finished ??= updated.Time;
+            }
+        }
+
         if (status.RetriesStatus.Length > task.Attempt)
         {
             task.Attempt = status.RetriesStatus.Length;
