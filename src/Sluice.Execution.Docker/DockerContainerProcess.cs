@@ -13,8 +13,9 @@ namespace Sluice.Execution.Docker;
 /// A created container of a step or sidecar. Output is read by attaching before the start (the log
 /// driver is <c>none</c>, so the attach stream is the only copy) and handed to <see cref="TailAsync"/>
 /// through a bounded channel: a step that writes faster than its reader is slowed down, never buffered
-/// whole. A sidecar's channel drops its oldest chunks instead, since nobody may be reading it and a
-/// chatty sidecar must not block.
+/// whole; so a step's output must be read while the step runs, or the step stalls once the pipe and
+/// the channel are full. A sidecar's channel drops its oldest chunks instead, since nobody may be
+/// reading it and a chatty sidecar must not block.
 /// </summary>
 internal sealed class DockerContainerProcess : IStepProcess
 {
@@ -37,6 +38,7 @@ internal sealed class DockerContainerProcess : IStepProcess
     private MultiplexedStream? _stream;
     private Task? _pump;
     private Task<ProcessExit>? _exit;
+    private byte[]? _startFailure;
 
     public DockerContainerProcess(IDockerClient client, string id, string name, bool sidecar, Func<string, Task> remove, TimeProvider time)
     {
@@ -89,7 +91,9 @@ internal sealed class DockerContainerProcess : IStepProcess
 
         try
         {
-            // Attach first: the daemon copies the container's output only to attached streams.
+            // Attach first: with log driver none the daemon copies output only to attached streams, and
+            // it subscribes the attach to the container's output before it answers, so from here on
+            // nothing is lost, not even the only line of a step that exits at once.
             _stream = await _client.Containers.AttachContainerAsync(
                 Id,
                 false,
@@ -100,14 +104,12 @@ internal sealed class DockerContainerProcess : IStepProcess
             {
                 await _client.Containers.StartContainerAsync(Id, null, cancellationToken).ConfigureAwait(false);
             }
-            catch (DockerApiException e) when (e.StatusCode != HttpStatusCode.NotFound)
+            catch (DockerApiException e) when (e.ResponseBody?.Contains("No such container", StringComparison.Ordinal) != true)
             {
                 // The daemon refused to run the argv (no such executable, bad mount): the step fails
                 // with the daemon's exit code and its message on stderr, as a shell would report it.
-                await StopPumpAsync().ConfigureAwait(false);
-                var message = Encoding.UTF8.GetBytes($"sluice: cannot start {Name}: {DockerExecutor.DaemonMessage(e)}\n");
-                _output.Writer.TryWrite(new OutputChunk(OutputStream.Stderr, message));
-                _output.Writer.TryComplete();
+                _startFailure = Encoding.UTF8.GetBytes($"sluice: cannot start {Name}: {DockerExecutor.DaemonMessage(e)}\n");
+                _stream.Dispose();
             }
 
             bool killNow;
@@ -129,7 +131,7 @@ internal sealed class DockerContainerProcess : IStepProcess
                 _state = State.NeverStarted;
             }
 
-            await StopPumpAsync().ConfigureAwait(false);
+            _stream?.Dispose();
             _output.Writer.TryComplete();
             throw;
         }
@@ -198,10 +200,10 @@ internal sealed class DockerContainerProcess : IStepProcess
         }
 
         _ = _remove(Id);
+        _startSettled.TrySetResult();
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await StopPumpAsync().ConfigureAwait(false);
         _output.Writer.TryComplete();
-        _startSettled.TrySetResult();
         _lifetime.Dispose();
     }
 
@@ -235,13 +237,20 @@ internal sealed class DockerContainerProcess : IStepProcess
                 await _output.Writer.WriteAsync(new OutputChunk(which, buffer.AsSpan(0, read.Count).ToArray()), cancellationToken).ConfigureAwait(false);
             }
 
-            _output.Writer.TryComplete();
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
         {
-            // The container was removed or the process disposed: the output ends here.
-            _output.Writer.TryComplete();
+            // The container was removed, the process disposed or the start refused: the output ends here.
         }
+
+        // The daemon may close the stream before it answers the start request: the refusal comes last.
+        await _startSettled.Task.ConfigureAwait(false);
+        if (_startFailure is { } message)
+        {
+            _output.Writer.TryWrite(new OutputChunk(OutputStream.Stderr, message));
+        }
+
+        _output.Writer.TryComplete();
     }
 
     private async Task StopPumpAsync()
@@ -268,15 +277,30 @@ internal sealed class DockerContainerProcess : IStepProcess
             return new ProcessExit(137, false, now, now);
         }
 
-        await _client.Containers.WaitContainerAsync(Id, _stopping).ConfigureAwait(false);
-        var inspect = await _client.Containers.InspectContainerAsync(Id, _stopping).ConfigureAwait(false);
+        ContainerInspectResponse inspect;
+        try
+        {
+            await _client.Containers.WaitContainerAsync(Id, _stopping).ConfigureAwait(false);
+            inspect = await _client.Containers.InspectContainerAsync(Id, _stopping).ConfigureAwait(false);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            // Removed under us: only a forced removal (destroy, reap) does that, and it kills first.
+            var now = _time.GetUtcNow();
+            return new ProcessExit(137, false, now, now);
+        }
+
         var exitCode = (int)inspect.State.ExitCode;
         if (exitCode == 0 && !string.IsNullOrEmpty(inspect.State.Error))
         {
             exitCode = 128;
         }
 
-        return new ProcessExit(exitCode, inspect.State.OOMKilled, ParseTime(inspect.State.StartedAt), ParseTime(inspect.State.FinishedAt));
+        // The daemon stamps StartedAt once the runtime reports the start, which can be after a quick
+        // process already ended: never report a negative duration.
+        var started = ParseTime(inspect.State.StartedAt);
+        var finished = ParseTime(inspect.State.FinishedAt);
+        return new ProcessExit(exitCode, inspect.State.OOMKilled, started, finished < started ? started : finished);
     }
 
     private async Task SendKillAsync(CancellationToken cancellationToken)

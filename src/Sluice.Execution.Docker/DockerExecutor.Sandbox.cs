@@ -38,7 +38,15 @@ public sealed partial class DockerExecutor
         }
         catch (Exception e)
         {
-            await DestroyTaskRunAsync(sandbox, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await DestroyTaskRunAsync(sandbox, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception) when (IsConnectionFailure(e))
+            {
+                // The daemon is gone: what it holds is left to the reaper; the cause is what matters.
+            }
+
             if (IsConnectionFailure(e))
             {
                 throw Unreachable(e);

@@ -54,6 +54,7 @@ public sealed partial class DockerExecutor : IExecutor
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
+        _pauseGate.Dispose();
         _client.Dispose();
         _configuration.Dispose();
         return ValueTask.CompletedTask;

@@ -36,9 +36,6 @@ internal sealed class DockerSandbox : ITaskRunSandbox
     /// <summary>The namespace holder's container id, when there is one.</summary>
     public string? HolderId { get; set; }
 
-    /// <summary>The holder's process id on the host, once a readiness check needed it.</summary>
-    public long HolderPid { get; set; }
-
     /// <summary>Whether the sandbox was destroyed; no step may be created after.</summary>
     public bool Destroyed { get; set; }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -10,8 +11,10 @@ namespace Sluice.Execution.Docker;
 /// <summary>
 /// Waits until sidecars are ready. An exec check runs through Docker exec in the sidecar. A TCP or HTTP
 /// check must reach the sandbox's own localhost, which no address outside the namespace reaches (and the
-/// bridge address is off limits): the socket is created inside the holder's network namespace, see
-/// <see cref="NetworkNamespace"/>. With host networking the sandbox's localhost is this machine's.
+/// bridge address is off limits): it runs through Docker exec in the namespace holder, whose program
+/// doubles as the check (<see cref="Pause.PauseProgram"/>), so it needs no tool in the sidecar's image
+/// and no privilege beyond access to Docker. With host networking the sandbox's localhost is this
+/// machine's, and the check connects from here.
 /// </summary>
 internal sealed class SidecarReadiness
 {
@@ -53,9 +56,9 @@ internal sealed class SidecarReadiness
         while (true)
         {
             await ThrowIfEndedAsync(sidecar, exited).ConfigureAwait(false);
-            using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            using (var timeout = new CancellationTokenSource(check.Timeout, _time))
+            using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
             {
-                attempt.CancelAfter(check.Timeout);
                 try
                 {
                     var failure = await CheckOnceAsync(sidecar, check, attempt.Token).ConfigureAwait(false);
@@ -100,43 +103,39 @@ internal sealed class SidecarReadiness
     {
         if (!check.Exec.IsEmpty)
         {
-            return await ExecAsync(sidecar, check, cancellationToken).ConfigureAwait(false);
+            return await ExecAsync(sidecar.Id, [.. check.Exec], string.Join(' ', check.Exec), cancellationToken).ConfigureAwait(false);
         }
 
-        using var socket = await SocketAsync(cancellationToken).ConfigureAwait(false);
+        var port = check.TcpPort!.Value;
+        var what = check.HttpPath is null ? $"connecting to localhost:{port}" : $"GET localhost:{port}{HttpTarget(check.HttpPath)}";
+        if (_sandbox.HolderId is { } holder)
+        {
+            List<string> probe = check.HttpPath is null
+                ? ["/pause", port.ToString(CultureInfo.InvariantCulture)]
+                : ["/pause", port.ToString(CultureInfo.InvariantCulture), HttpTarget(check.HttpPath)];
+            return await ExecAsync(holder, probe, what, cancellationToken).ConfigureAwait(false) is null ? null : $"{what} failed";
+        }
+
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, check.TcpPort!.Value), cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException e)
         {
-            return $"connecting to localhost:{check.TcpPort}: {e.SocketErrorCode}";
+            return $"{what}: {e.SocketErrorCode}";
         }
 
-        return check.HttpPath is null ? null : await HttpGetAsync(socket, check.TcpPort.Value, check.HttpPath, cancellationToken).ConfigureAwait(false);
+        return check.HttpPath is null ? null : await HttpGetAsync(socket, port, HttpTarget(check.HttpPath), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Socket> SocketAsync(CancellationToken cancellationToken)
-    {
-        if (_sandbox.HolderId is not { } holder)
-        {
-            return new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        }
+    private static string HttpTarget(string path) => path.StartsWith('/') ? path : "/" + path;
 
-        if (_sandbox.HolderPid == 0)
-        {
-            var inspect = await _client.Containers.InspectContainerAsync(holder, cancellationToken).ConfigureAwait(false);
-            _sandbox.HolderPid = inspect.State.Pid;
-        }
-
-        return await NetworkNamespace.CreateTcpSocketAsync(_sandbox.HolderPid).WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<string?> ExecAsync(DockerContainerProcess sidecar, ReadinessCheck check, CancellationToken cancellationToken)
+    private async Task<string?> ExecAsync(string containerId, List<string> command, string what, CancellationToken cancellationToken)
     {
         var exec = await _client.Exec.ExecCreateContainerAsync(
-            sidecar.Id,
-            new ContainerExecCreateParameters { Cmd = [.. check.Exec], AttachStdout = true, AttachStderr = true },
+            containerId,
+            new ContainerExecCreateParameters { Cmd = command, AttachStdout = true, AttachStderr = true },
             cancellationToken).ConfigureAwait(false);
         string output;
         using (var stream = await _client.Exec.StartAndAttachContainerExecAsync(exec.ID, false, cancellationToken).ConfigureAwait(false))
@@ -145,7 +144,7 @@ internal sealed class SidecarReadiness
         }
 
         var result = await _client.Exec.InspectContainerExecAsync(exec.ID, cancellationToken).ConfigureAwait(false);
-        return result.ExitCode == 0 ? null : $"{string.Join(' ', check.Exec)} exited with code {result.ExitCode}{(output.Length > 0 ? ": " + output : string.Empty)}";
+        return result.ExitCode == 0 ? null : $"{what} exited with code {result.ExitCode}{(output.Length > 0 ? ": " + output : string.Empty)}";
     }
 
     /// <summary>Reads an exec's output to its end, keeping only the first bytes for the message.</summary>
@@ -170,11 +169,10 @@ internal sealed class SidecarReadiness
         return Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length).Trim();
     }
 
-    /// <summary>A minimal HTTP/1.1 GET; 2xx and 3xx mean ready, as for a Kubernetes probe.</summary>
-    private static async Task<string?> HttpGetAsync(Socket socket, int port, string path, CancellationToken cancellationToken)
+    /// <summary>A minimal HTTP/1.0 GET, as the holder's check sends it; 2xx and 3xx mean ready, as for a Kubernetes probe.</summary>
+    private static async Task<string?> HttpGetAsync(Socket socket, int port, string target, CancellationToken cancellationToken)
     {
-        var target = path.StartsWith('/') ? path : "/" + path;
-        var request = Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: localhost:{port}\r\nUser-Agent: sluice-probe\r\nAccept: */*\r\nConnection: close\r\n\r\n");
+        var request = Encoding.ASCII.GetBytes($"GET {target} HTTP/1.0\r\nHost: localhost\r\nUser-Agent: sluice-probe\r\n\r\n");
         await socket.SendAsync(request, SocketFlags.None, cancellationToken).ConfigureAwait(false);
         var buffer = new byte[256];
         var length = 0;
