@@ -1,0 +1,3 @@
+module sluice.dev/standin/nop
+
+go 1.19
