@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Sluice.Conformance.Tests;
 
 /// <summary>Where the conformance data, the expectations and the stand-in image map are.</summary>
@@ -27,14 +29,22 @@ internal static class ConformancePaths
 
     public static string StandIns => Path.Combine(RepositoryRoot, "eng", "images", "standins.yaml");
 
-    private static string FindRoot()
+    private static string FindRoot([CallerFilePath] string source = "")
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Sluice.slnx")))
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(source) ?? string.Empty, Environment.CurrentDirectory })
         {
-            directory = directory.Parent;
+            var directory = new DirectoryInfo(start);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Sluice.slnx")))
+            {
+                directory = directory.Parent;
+            }
+
+            if (directory is not null)
+            {
+                return directory.FullName;
+            }
         }
 
-        return directory?.FullName ?? throw new InvalidOperationException("cannot find the repository root (Sluice.slnx) above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("cannot find the repository root (Sluice.slnx) above " + AppContext.BaseDirectory);
     }
 }
