@@ -1,0 +1,4 @@
+using System.Runtime.Versioning;
+
+// The sluice command targets Linux.
+[assembly: SupportedOSPlatform("linux")]
