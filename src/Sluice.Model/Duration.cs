@@ -3,142 +3,120 @@ using System.Text;
 
 namespace Sluice.Model;
 
-/// <summary>A Go-style duration such as <c>1h30m</c> or <c>90s</c>, as Kubernetes writes <c>metav1.Duration</c>.</summary>
-/// <param name="Value">The length of time.</param>
-public readonly record struct Duration(TimeSpan Value) : IComparable<Duration>
+/// <summary>
+/// A Go <c>time.Duration</c> such as <c>1h30m</c> or <c>90s</c>, as Kubernetes writes <c>metav1.Duration</c>:
+/// a signed count of nanoseconds that fits in 64 bits (about ±292 years).
+/// </summary>
+public readonly partial record struct Duration : IComparable<Duration>
 {
+    private const long NanosecondsPerTick = 100;
+
+    /// <summary>Makes a duration from a <see cref="TimeSpan"/>; see <see cref="From"/>.</summary>
+    /// <param name="value">The length of time.</param>
+    public Duration(TimeSpan value) => Nanoseconds = FromTicks(value.Ticks);
+
+    private Duration(long nanoseconds) => Nanoseconds = nanoseconds;
+
     /// <summary>Zero, which Tekton reads as "no timeout".</summary>
-    public static Duration Zero { get; } = new(TimeSpan.Zero);
+    public static Duration Zero { get; }
 
-    /// <summary>Parses Go's <c>time.ParseDuration</c> syntax: a sequence of numbers with units ns, us, µs, ms, s, m, h.</summary>
-    public static bool TryParse(string text, out Duration duration)
-    {
-        duration = Zero;
-        var s = text.AsSpan();
-        if (s.IsEmpty)
-        {
-            return false;
-        }
+    /// <summary>The length in nanoseconds, as Go stores it.</summary>
+    public long Nanoseconds { get; }
 
-        var negative = false;
-        if (s[0] is '-' or '+')
-        {
-            negative = s[0] == '-';
-            s = s[1..];
-        }
+    /// <summary>The length as a <see cref="TimeSpan"/>, truncated to its 100 ns resolution.</summary>
+    public TimeSpan Value => TimeSpan.FromTicks(Nanoseconds / NanosecondsPerTick);
 
-        if (s.SequenceEqual("0"))
-        {
-            return true;
-        }
-
-        if (s.IsEmpty)
-        {
-            return false;
-        }
-
-        decimal totalNanoseconds = 0;
-        while (!s.IsEmpty)
-        {
-            var numberLength = 0;
-            while (numberLength < s.Length && (char.IsAsciiDigit(s[numberLength]) || s[numberLength] == '.'))
-            {
-                numberLength++;
-            }
-
-            if (numberLength == 0 || !decimal.TryParse(s[..numberLength], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
-            {
-                return false;
-            }
-
-            s = s[numberLength..];
-            var unitLength = 0;
-            while (unitLength < s.Length && !char.IsAsciiDigit(s[unitLength]) && s[unitLength] != '.')
-            {
-                unitLength++;
-            }
-
-            decimal? scale = s[..unitLength] switch
-            {
-                "ns" => 1m,
-                "us" or "µs" or "μs" => 1_000m,
-                "ms" => 1_000_000m,
-                "s" => 1_000_000_000m,
-                "m" => 60_000_000_000m,
-                "h" => 3_600_000_000_000m,
-                _ => null,
-            };
-            if (scale is null)
-            {
-                return false;
-            }
-
-            totalNanoseconds += number * scale.Value;
-            s = s[unitLength..];
-        }
-
-        if (totalNanoseconds > (decimal)TimeSpan.MaxValue.Ticks * 100)
-        {
-            return false;
-        }
-
-        var ticks = (long)(totalNanoseconds / 100);
-        duration = new Duration(TimeSpan.FromTicks(negative ? -ticks : ticks));
-        return true;
-    }
-
-    /// <summary>Parses or throws <see cref="FormatException"/>.</summary>
-    public static Duration Parse(string text) =>
-        TryParse(text, out var d) ? d : throw new FormatException($"invalid duration \"{text}\"");
-
-    /// <summary>Makes a duration from a <see cref="TimeSpan"/>.</summary>
+    /// <summary>Makes a duration from a <see cref="TimeSpan"/>; lengths beyond Go's range are clamped to it.</summary>
     public static Duration From(TimeSpan value) => new(value);
 
-    /// <inheritdoc />
-    public int CompareTo(Duration other) => Value.CompareTo(other.Value);
+    /// <summary>Makes a duration from nanoseconds.</summary>
+    public static Duration FromNanoseconds(long nanoseconds) => new(nanoseconds);
 
-    /// <summary>Formats as Go does: <c>1h0m0s</c>, <c>1m30s</c>, <c>500ms</c>, <c>0s</c>.</summary>
+    /// <summary>Parses Go's <c>time.ParseDuration</c> syntax: a sequence of numbers with units ns, us, µs, ms, s, m, h.</summary>
+    public static bool TryParse(string text, out Duration duration) => TryParse(text, out duration, out _);
+
+    /// <summary>
+    /// Parses Go's <c>time.ParseDuration</c> syntax; on failure <paramref name="error"/> is Go's message, such as
+    /// <c>time: missing unit in duration "10"</c>.
+    /// </summary>
+    public static bool TryParse(string text, out Duration duration, out string? error)
+    {
+        var nanoseconds = ParseGo(text, out error);
+        duration = new Duration(nanoseconds);
+        return error is null;
+    }
+
+    /// <summary>Parses or throws <see cref="FormatException"/> with Go's message.</summary>
+    public static Duration Parse(string text) =>
+        TryParse(text, out var d, out var error) ? d : throw new FormatException(error);
+
+    /// <inheritdoc />
+    public int CompareTo(Duration other) => Nanoseconds.CompareTo(other.Nanoseconds);
+
+    /// <summary>Formats as Go's <c>Duration.String</c> does: <c>1h0m0s</c>, <c>1m30s</c>, <c>500ms</c>, <c>1.5µs</c>, <c>0s</c>.</summary>
     public override string ToString()
     {
-        var ticks = Value.Ticks;
-        if (ticks == 0)
+        if (Nanoseconds == 0)
         {
             return "0s";
         }
 
-        var builder = new StringBuilder();
-        if (ticks < 0)
+        var negative = Nanoseconds < 0;
+        var u = negative ? (ulong)-(Nanoseconds + 1) + 1 : (ulong)Nanoseconds;
+        var builder = new StringBuilder(24);
+        if (negative)
         {
             builder.Append('-');
-            ticks = -ticks;
         }
 
-        if (ticks < TimeSpan.TicksPerSecond)
+        if (u < 1_000_000_000)
         {
-            var ns = ticks * 100;
-            return builder.Append(ns switch
+            var (precision, unit) = u switch
             {
-                < 1_000 => $"{ns}ns",
-                < 1_000_000 => $"{Trim(ns / 1_000m)}µs",
-                _ => $"{Trim(ns / 1_000_000m)}ms",
-            }).ToString();
+                < 1_000 => (0, "ns"),
+                < 1_000_000 => (3, "\u00B5s"),
+                _ => (6, "ms"),
+            };
+            AppendFraction(builder, u, precision);
+            return builder.Append(unit).ToString();
         }
 
-        var hours = ticks / TimeSpan.TicksPerHour;
-        var minutes = ticks % TimeSpan.TicksPerHour / TimeSpan.TicksPerMinute;
-        var seconds = ticks % TimeSpan.TicksPerMinute / (decimal)TimeSpan.TicksPerSecond;
+        var seconds = u / 1_000_000_000;
+        var hours = seconds / 3600;
         if (hours > 0)
         {
-            builder.Append(CultureInfo.InvariantCulture, $"{hours}h");
+            builder.Append(hours.ToString(CultureInfo.InvariantCulture)).Append('h');
         }
 
-        if (hours > 0 || minutes > 0)
+        if (seconds >= 60)
         {
-            builder.Append(CultureInfo.InvariantCulture, $"{minutes}m");
+            builder.Append((seconds / 60 % 60).ToString(CultureInfo.InvariantCulture)).Append('m');
         }
 
-        return builder.Append(Trim(seconds)).Append('s').ToString();
+        AppendFraction(builder, (seconds % 60 * 1_000_000_000) + (u % 1_000_000_000), 9);
+        return builder.Append('s').ToString();
     }
 
-    private static string Trim(decimal value) => value.ToString("0.#########", CultureInfo.InvariantCulture);
+    private static long FromTicks(long ticks) => ticks switch
+    {
+        > long.MaxValue / NanosecondsPerTick => long.MaxValue,
+        < long.MinValue / NanosecondsPerTick => long.MinValue,
+        _ => ticks * NanosecondsPerTick,
+    };
+
+    private static void AppendFraction(StringBuilder builder, ulong value, int precision)
+    {
+        ulong scale = 1;
+        for (var i = 0; i < precision; i++)
+        {
+            scale *= 10;
+        }
+
+        builder.Append((value / scale).ToString(CultureInfo.InvariantCulture));
+        var fraction = value % scale;
+        if (fraction != 0)
+        {
+            builder.Append('.').Append(fraction.ToString(CultureInfo.InvariantCulture).PadLeft(precision, '0').TrimEnd('0'));
+        }
+    }
 }

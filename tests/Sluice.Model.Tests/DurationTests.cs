@@ -69,6 +69,29 @@ public sealed class DurationTests
     public void Refuses_durations_beyond_Go_s_int64_nanoseconds(string text) =>
         Assert.False(Duration.TryParse(text, out _), $"Go's time.ParseDuration returns time: invalid duration \"{text}\"");
 
+    // Go's messages (src/time/format.go ParseDuration and quote, which writes non-ASCII bytes as \x escapes).
+    [Theory]
+    [InlineData("10", "time: missing unit in duration \"10\"")]
+    [InlineData("1.5.5s", "time: missing unit in duration \"1.5.5s\"")]
+    [InlineData("1 s", "time: unknown unit \" s\" in duration \"1 s\"")]
+    [InlineData("5\u00B5x", "time: unknown unit \"\\xc2\\xb5x\" in duration \"5\\xc2\\xb5x\"")]
+    [InlineData(".s", "time: invalid duration \".s\"")]
+    [InlineData("9223372036854775808ns", "time: invalid duration \"9223372036854775808ns\"")]
+    public void Reports_Go_s_message(string text, string message)
+    {
+        Assert.False(Duration.TryParse(text, out _, out var error));
+        Assert.Equal(message, error);
+    }
+
+    [Fact]
+    public void Holds_Go_s_whole_range_in_nanoseconds()
+    {
+        Assert.Equal(long.MaxValue, Duration.Parse("9223372036854775807ns").Nanoseconds);
+        Assert.Equal(long.MinValue, Duration.Parse("-9223372036854775808ns").Nanoseconds);
+        Assert.Equal("-2562047h47m16.854775808s", Duration.FromNanoseconds(long.MinValue).ToString());
+        Assert.Equal(TimeSpan.FromTicks(15), Duration.Parse("1.5us").Value);
+    }
+
     [Fact]
     public void Parse_throws_a_format_exception_naming_the_text()
     {

@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Sluice.Model.Diagnostics;
@@ -13,16 +13,20 @@ namespace Sluice.Model.Binding;
 /// Binds YAML nodes to the model's records. Unknown fields and wrong types are reported with their
 /// position and field path, and binding goes on so that every problem is found in one pass.
 /// </summary>
-internal sealed class NodeBinder(DiagnosticBag diagnostics, SourceMap sourceMap)
+internal sealed partial class NodeBinder(DiagnosticBag diagnostics, SourceMap sourceMap)
 {
     /// <summary>More nodes than this in one document (counting alias re-use) is refused: it is an alias bomb.</summary>
     public const int MaxNodes = 1_000_000;
 
     private static readonly MethodInfo BindArrayMethod = typeof(NodeBinder).GetMethod(nameof(BindArray), BindingFlags.NonPublic | BindingFlags.Instance)!;
     private static readonly MethodInfo BindDictionaryMethod = typeof(NodeBinder).GetMethod(nameof(BindDictionary), BindingFlags.NonPublic | BindingFlags.Instance)!;
+    private static readonly ConcurrentDictionary<Type, MethodInfo> ArrayBinders = new();
+    private static readonly ConcurrentDictionary<Type, MethodInfo> DictionaryBinders = new();
 
     private int _visited;
+    private int _depth;
     private bool _budgetReported;
+    private bool _depthReported;
 
     public T? Bind<T>(YamlNode node, string path)
         where T : class => (T?)BindValue(typeof(T), node, path, null, null);
@@ -50,13 +54,46 @@ internal sealed class NodeBinder(DiagnosticBag diagnostics, SourceMap sourceMap)
         return false;
     }
 
+    /// <summary>
+    /// Whether a node <paramref name="depth"/> levels down may be bound. The reader already refuses trees deeper
+    /// than <see cref="YamlReader.MaxDepth"/>, aliases included; this keeps recursion bounded whatever the tree.
+    /// </summary>
+    private bool WithinDepth(int depth, YamlNode node)
+    {
+        if (depth <= YamlReader.MaxDepth + 1)
+        {
+            return true;
+        }
+
+        if (!_depthReported)
+        {
+            _depthReported = true;
+            diagnostics.Add(node.Location, string.Empty, $"the YAML nests deeper than {YamlReader.MaxDepth} levels", "flatten the document, or use fewer levels of nested aliases");
+        }
+
+        return false;
+    }
+
     private object? BindValue(Type type, YamlNode node, string path, object? owner, string? field)
     {
-        if (!Spend(node))
+        if (!Spend(node) || !WithinDepth(_depth, node))
         {
             return null;
         }
 
+        _depth++;
+        try
+        {
+            return BindNonNull(type, node, path, owner, field);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private object? BindNonNull(Type type, YamlNode node, string path, object? owner, string? field)
+    {
         if (node is YamlScalar { Kind: ScalarKind.Null })
         {
             return null;
@@ -85,9 +122,7 @@ internal sealed class NodeBinder(DiagnosticBag diagnostics, SourceMap sourceMap)
 
         if (underlying == typeof(IntOrString))
         {
-            return node is YamlScalar { Kind: ScalarKind.Integer or ScalarKind.String } s
-                ? new IntOrString(s.Value, s.Kind == ScalarKind.Integer)
-                : Mismatch(node, path, "a number or a name", null);
+            return BindIntOrString(node, path);
         }
 
         if (underlying == typeof(ParamValue))
@@ -97,23 +132,25 @@ internal sealed class NodeBinder(DiagnosticBag diagnostics, SourceMap sourceMap)
 
         if (typeof(JsonNode).IsAssignableFrom(underlying))
         {
-            var json = ToJson(node);
-            return underlying == typeof(JsonObject) && json is not JsonObject ? Mismatch(node, path, "a mapping", null) : json;
+            var json = ToJson(node, 0);
+            return underlying == typeof(JsonObject) && json is not JsonObject ? Mismatch(node, path, "a mapping", MappingFix) : json;
         }
 
         if (underlying.IsGenericType && underlying.GetGenericTypeDefinition() == typeof(ImmutableArray<>))
         {
-            return BindArrayMethod.MakeGenericMethod(underlying.GetGenericArguments()[0]).Invoke(this, [node, path, owner, field]);
+            var method = ArrayBinders.GetOrAdd(underlying.GetGenericArguments()[0], static t => BindArrayMethod.MakeGenericMethod(t));
+            return method.Invoke(this, [node, path, owner, field]);
         }
 
         if (underlying.IsGenericType && underlying.GetGenericTypeDefinition() == typeof(ImmutableSortedDictionary<,>))
         {
-            return BindDictionaryMethod.MakeGenericMethod(underlying.GetGenericArguments()[1]).Invoke(this, [node, path]);
+            var method = DictionaryBinders.GetOrAdd(underlying.GetGenericArguments()[1], static t => BindDictionaryMethod.MakeGenericMethod(t));
+            return method.Invoke(this, [node, path]);
         }
 
         if (TypeShape.IsRecord(underlying))
         {
-            return node is YamlMapping mapping ? BindObject(TypeShape.For(underlying), mapping, path, null) : Mismatch(node, path, "a mapping", null);
+            return node is YamlMapping mapping ? BindObject(TypeShape.For(underlying), mapping, path, null) : Mismatch(node, path, "a mapping", MappingFix);
         }
 
         throw new InvalidOperationException($"no binding for {underlying}");
@@ -175,7 +212,7 @@ internal sealed class NodeBinder(DiagnosticBag diagnostics, SourceMap sourceMap)
     {
         if (node is not YamlSequence sequence)
         {
-            Mismatch(node, path, "a list", typeof(T) == typeof(string) ? "write the value as a list: [value]" : null);
+            Mismatch(node, path, "a list", typeof(T) == typeof(string) ? "write the value as a list: [value]" : "write the items as a YAML list, one \"- \" item per line");
             return null;
         }
 
@@ -212,7 +249,7 @@ internal sealed class NodeBinder(DiagnosticBag diagnostics, SourceMap sourceMap)
     {
         if (node is not YamlMapping mapping)
         {
-            Mismatch(node, path, "a mapping", null);
+            Mismatch(node, path, "a mapping", "write it as key: value entries");
             return null;
         }
 
@@ -234,201 +271,5 @@ internal sealed class NodeBinder(DiagnosticBag diagnostics, SourceMap sourceMap)
         return builder.ToImmutable();
     }
 
-    private string? BindString(YamlNode node, string path)
-    {
-        if (node is YamlScalar { Kind: ScalarKind.String } scalar)
-        {
-            return scalar.Value;
-        }
-
-        var fix = node is YamlScalar s ? $"quote it: \"{s.Value}\"" : null;
-        Mismatch(node, path, "a string", fix);
-        return null;
-    }
-
-    private object? BindInteger(Type type, YamlNode node, string path)
-    {
-        if (node is YamlScalar { Kind: ScalarKind.Integer } scalar && ScalarResolver.TryParseInteger(scalar.Value, out var value))
-        {
-            if (type == typeof(int))
-            {
-                if (value is < int.MinValue or > int.MaxValue)
-                {
-                    diagnostics.Add(node.Location, path, $"{scalar.Value} is out of range for a 32-bit integer");
-                    return null;
-                }
-
-                return (int)value;
-            }
-
-            return value;
-        }
-
-        return Mismatch(node, path, "an integer", node is YamlScalar { Kind: ScalarKind.String } str && long.TryParse(str.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? "remove the quotes" : null);
-    }
-
-    private object? BindDuration(YamlNode node, string path)
-    {
-        if (node is YamlScalar scalar && scalar.Kind is ScalarKind.String or ScalarKind.Integer)
-        {
-            if (Duration.TryParse(scalar.Value, out var duration))
-            {
-                return duration;
-            }
-
-            diagnostics.Add(node.Location, path, $"time: invalid duration \"{scalar.Value}\"", "write a Go duration such as 90s, 10m or 1h30m");
-            return null;
-        }
-
-        return Mismatch(node, path, "a duration string", "write a Go duration such as 90s, 10m or 1h30m");
-    }
-
-    private ParamValue? BindParamValue(YamlNode node, string path)
-    {
-        switch (node)
-        {
-            case YamlScalar scalar:
-                return ParamValue.Of(scalar.Value);
-            case YamlSequence sequence:
-            {
-                var items = new List<string>(sequence.Items.Length);
-                for (var i = 0; i < sequence.Items.Length; i++)
-                {
-                    if (!Spend(sequence.Items[i]))
-                    {
-                        return null;
-                    }
-
-                    if (sequence.Items[i] is YamlScalar { Kind: ScalarKind.String } item)
-                    {
-                        items.Add(item.Value);
-                    }
-                    else
-                    {
-                        Mismatch(sequence.Items[i], $"{path}[{i}]", "a string (array values hold strings)", sequence.Items[i] is YamlScalar s ? $"quote it: \"{s.Value}\"" : null);
-                    }
-                }
-
-                return ParamValue.Of(items);
-            }
-
-            case YamlMapping mapping:
-            {
-                var entries = new List<KeyValuePair<string, string>>(mapping.Entries.Length);
-                foreach (var (key, value) in mapping.Entries)
-                {
-                    if (!Spend(value))
-                    {
-                        return null;
-                    }
-
-                    if (value is YamlScalar { Kind: ScalarKind.String } s)
-                    {
-                        entries.Add(new(key.Value, s.Value));
-                    }
-                    else if (value is YamlScalar { Kind: ScalarKind.Null })
-                    {
-                        entries.Add(new(key.Value, string.Empty));
-                    }
-                    else
-                    {
-                        Mismatch(value, Join(path, key.Value), "a string (object values hold strings)", value is YamlScalar v ? $"quote it: \"{v.Value}\"" : null);
-                    }
-                }
-
-                return ParamValue.Of(entries);
-            }
-
-            default:
-                return null;
-        }
-    }
-
-    private JsonNode? ToJson(YamlNode node)
-    {
-        if (!Spend(node))
-        {
-            return null;
-        }
-
-        switch (node)
-        {
-            case YamlScalar scalar:
-                return scalar.Kind switch
-                {
-                    ScalarKind.Null => null,
-                    ScalarKind.Boolean => JsonValue.Create(ScalarResolver.IsTrue(scalar.Value)),
-                    ScalarKind.Integer when ScalarResolver.TryParseInteger(scalar.Value, out var l) => JsonValue.Create(l),
-                    ScalarKind.Float when double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) => JsonValue.Create(d),
-                    _ => JsonValue.Create(scalar.Value),
-                };
-            case YamlSequence sequence:
-            {
-                var array = new JsonArray();
-                foreach (var item in sequence.Items)
-                {
-                    array.Add(ToJson(item));
-                }
-
-                return array;
-            }
-
-            case YamlMapping mapping:
-            {
-                var obj = new JsonObject();
-                foreach (var (key, value) in mapping.Entries)
-                {
-                    obj[key.Value] = ToJson(value);
-                }
-
-                return obj;
-            }
-
-            default:
-                return null;
-        }
-    }
-
-    private object? Mismatch(YamlNode node, string path, string expected, string? fix)
-    {
-        diagnostics.Add(node.Location, path, $"expected {expected} but found {node.Describe()}", fix);
-        return null;
-    }
-
     internal static string Join(string path, string field) => path.Length == 0 ? field : $"{path}.{field}";
-
-    internal static string? Suggest(string unknown, IEnumerable<string> known) =>
-        Closest(unknown, known) is { } closest ? $"did you mean \"{closest}\"?" : "remove it; Tekton v1 has no such field here";
-
-    /// <summary>The known name closest to an unknown one, when it is close enough to be a typo.</summary>
-    internal static string? Closest(string unknown, IEnumerable<string> known) => known
-        .Select(k => (k, d: Distance(unknown.ToLowerInvariant(), k.ToLowerInvariant())))
-        .Where(x => x.d <= Math.Max(1, unknown.Length / 4))
-        .OrderBy(x => x.d)
-        .ThenBy(x => x.k, StringComparer.Ordinal)
-        .FirstOrDefault().k;
-
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
 }

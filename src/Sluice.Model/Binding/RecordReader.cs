@@ -27,7 +27,7 @@ public static class RecordReader
 
         if (root is not YamlMapping mapping)
         {
-            diagnostics.Add(root.Location, string.Empty, $"expected a mapping but found {root.Describe()}");
+            diagnostics.Add(root.Location, string.Empty, $"expected a mapping but found {root.Describe()}", "write the settings as key: value entries");
             return null;
         }
 

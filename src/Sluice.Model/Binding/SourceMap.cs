@@ -41,6 +41,11 @@ public sealed class SourceMap
         return entry.Self;
     }
 
+    /// <summary>Whether a field of a bound record was written in the YAML.</summary>
+    /// <param name="owner">A bound record.</param>
+    /// <param name="field">A field name of the record.</param>
+    public bool HasField(object owner, string field) => _entries.TryGetValue(owner, out var entry) && entry.Fields.ContainsKey(field);
+
     internal void RecordObject(object owner, SourceLocation location) =>
         _entries.AddOrUpdate(owner, new Entry(location));
 

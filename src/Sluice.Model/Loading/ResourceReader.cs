@@ -73,7 +73,7 @@ public static class ResourceReader
     {
         if (document.Root is not YamlMapping root)
         {
-            diagnostics.Add(document.Root?.Location ?? document.Location, string.Empty, $"a resource must be a mapping with apiVersion and kind, not {document.Root?.Describe()}");
+            diagnostics.Add(document.Root?.Location ?? document.Location, string.Empty, $"a resource must be a mapping with apiVersion and kind, not {document.Root?.Describe()}", "start the document with apiVersion: tekton.dev/v1 and kind: on their own lines");
             return null;
         }
 
@@ -178,7 +178,7 @@ public static class ResourceReader
         }
         else
         {
-            diagnostics.Add(node.Location, field, $"expected a string but found {node.Describe()}");
+            diagnostics.Add(node.Location, field, $"expected a string but found {node.Describe()}", field == "kind" ? "write the kind as a word, such as kind: Task" : "write the API version as a string, such as apiVersion: tekton.dev/v1");
         }
 
         return null;

@@ -25,15 +25,18 @@ public sealed record ParamSpec
     /// <summary>The allowed values of a string param.</summary>
     public ImmutableArray<string> Enum { get; init; } = [];
 
-    /// <summary>The declared type, inferred from the default when not written, as Tekton does.</summary>
+    /// <summary>
+    /// The declared type; when not written, inferred as ParamSpec.SetDefaults does: <c>properties</c> make an
+    /// object, otherwise the default's type, otherwise a string.
+    /// </summary>
     [NotSerialized]
     public ParamType Type => TypeName switch
     {
         "array" => ParamType.Array,
         "object" => ParamType.Object,
         "string" => ParamType.String,
-        _ when Default is not null => Default.Type,
         _ when !Properties.IsEmpty => ParamType.Object,
+        _ when Default is not null => Default.Type,
         _ => ParamType.String,
     };
 }

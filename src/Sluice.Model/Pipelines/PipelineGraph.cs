@@ -32,7 +32,7 @@ public sealed class PipelineGraph
         {
             if (!names.Add(task.Name))
             {
-                return (null, "duplicate pipeline task");
+                return (null, $"task {task.Name} is already present in Graph, can't add it again: duplicate pipeline task");
             }
         }
 

@@ -64,7 +64,7 @@ public static partial class Variables
                         names.ToImmutable(),
                         whole.ToImmutable(),
                         true,
-                        $"Invalid referencing of parameters in \"{value}\"! Only two dot-separated components after the prefix \"{prefix.Replace("\\", string.Empty, StringComparison.Ordinal)}\" are allowed.",
+                        $"Invalid referencing of parameters in \"{value}\"! Only two dot-separated components after the prefix \"{prefix}\" are allowed.",
                         match.Value);
                 }
 
@@ -157,7 +157,7 @@ public static partial class Variables
 
     private static Regex PatternFor(string prefix) => PrefixPatterns.GetOrAdd(prefix, p => new Regex(
         $@"\$\({p}(\.(?<var1>.*?(\[\*\])?)|\[""(?<var2>.*?(\[\*\])?)""\]|\['(?<var3>.*?(\[\*\])?)'\])\)",
-        RegexOptions.CultureInvariant | RegexOptions.Compiled));
+        RegexOptions.CultureInvariant));
 
     [GeneratedRegex(@"\$\([_a-zA-Z0-9.-]+(\.[_a-zA-Z0-9.-]+)*(\[([0-9]+|\*)\])?\)", RegexOptions.CultureInvariant)]
     private static partial Regex ExpressionPattern();

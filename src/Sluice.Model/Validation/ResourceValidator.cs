@@ -12,13 +12,15 @@ public static class ResourceValidator
     /// <summary>Checks a resource; problems go to <paramref name="diagnostics"/>.</summary>
     public static void Validate(LoadedResource loaded, DiagnosticBag diagnostics)
     {
-        var context = new ValidationContext(diagnostics, loaded.SourceMap, loaded.File);
+        var context = new ValidationContext(diagnostics, loaded.SourceMap, loaded.File) { Fallback = loaded.Location };
         var resource = loaded.Resource;
         ValidateMetadata(context, resource);
         switch (resource)
         {
             case TaskDefinition task:
-                TaskValidator.Validate(context, task.Spec, "spec", standalone: true);
+                // Task.Validate: a Task created on its own gets no propagated params, so it declares all it uses.
+                TaskValidator.Validate(context, task.Spec, "spec");
+                TaskValidator.ValidateParameterUsage(context, task.Spec, task.Spec.Params, "spec");
                 break;
             case PipelineDefinition pipeline:
                 PipelineValidator.Validate(context, pipeline.Spec, "spec", standalone: true);

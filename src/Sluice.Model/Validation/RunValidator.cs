@@ -6,8 +6,11 @@ using Sluice.Model.Tasks;
 namespace Sluice.Model.Validation;
 
 /// <summary>Static checks of TaskRuns and PipelineRuns (taskrun_validation.go, pipelinerun_validation.go).</summary>
-public static class RunValidator
+public static partial class RunValidator
 {
+    /// <summary>The pipeline timeout PipelineRunSpec.SetDefaults gives a run before validation (default-timeout-minutes).</summary>
+    private static readonly Duration DefaultPipelineTimeout = Duration.From(TimeSpan.FromMinutes(60));
+
     /// <summary>Checks a TaskRun.</summary>
     public static void Validate(ValidationContext context, TaskRun run)
     {
@@ -28,23 +31,37 @@ public static class RunValidator
 
         if (spec.TaskSpec is { } taskSpec)
         {
-            TaskValidator.Validate(context, taskSpec, "spec.taskSpec", standalone: false);
+            TaskValidator.Validate(context, taskSpec, "spec.taskSpec");
         }
 
         ValidateParams(context, spec.Params, "spec.params");
+        ValidateInlineParameters(context, spec);
         ValidateBindings(context, spec.Workspaces, "spec.workspaces");
-        if (spec.Timeout is { } timeout && timeout.Value < TimeSpan.Zero)
+        for (var i = 0; i < spec.Workspaces.Length; i++)
         {
-            context.Error(spec, "timeout", "spec.timeout", $"invalid value: {timeout} should be >= 0");
+            if (Duplicate(spec.Workspaces, i, w => w.Name))
+            {
+                context.Error(spec.Workspaces[i], "name", $"spec.workspaces[{i}].name", "expected exactly one, got both", $"workspace \"{spec.Workspaces[i].Name}\" is bound more than once; names are compared ignoring case");
+            }
         }
 
         if (spec.RunStatus is not null and not ("TaskRunCancelled" or "TaskRunPending"))
         {
-            context.Error(spec, "status", "spec.status", $"invalid value: {spec.RunStatus}", "use TaskRunCancelled or TaskRunPending");
+            context.Error(spec, "status", "spec.status", $"invalid value: {spec.RunStatus} should be TaskRunCancelled or TaskRunPending", "use TaskRunCancelled or TaskRunPending");
         }
 
-        Unique(context, spec.StepSpecs.Select(s => (object)s), spec.StepSpecs.Select(s => s.Name), "spec.stepSpecs");
-        Unique(context, spec.SidecarSpecs.Select(s => (object)s), spec.SidecarSpecs.Select(s => s.Name), "spec.sidecarSpecs");
+        if (spec.Retries is < 0)
+        {
+            context.Error(spec, "retries", "spec.retries", $"invalid value: {spec.Retries} should be >= 0", "give 0 or more retries");
+        }
+
+        if (spec.Timeout is { } timeout && timeout.Nanoseconds < 0)
+        {
+            context.Error(spec, "timeout", "spec.timeout", $"invalid value: {timeout} should be >= 0", "give a positive timeout, or 0 for none");
+        }
+
+        UniqueNames(context, spec.StepSpecs, s => s.Name, "spec.stepSpecs");
+        UniqueNames(context, spec.SidecarSpecs, s => s.Name, "spec.sidecarSpecs");
     }
 
     /// <summary>Checks a PipelineRun.</summary>
@@ -71,90 +88,146 @@ public static class RunValidator
         }
 
         ValidateParams(context, spec.Params, "spec.params");
-        ValidateBindings(context, spec.Workspaces, "spec.workspaces");
+        ValidateTimeouts(context, spec.Timeouts);
         if (spec.RunStatus is not null and not ("Cancelled" or "CancelledRunFinally" or "StoppedRunFinally" or "PipelineRunPending"))
         {
-            context.Error(spec, "status", "spec.status", $"invalid value: {spec.RunStatus}", "use Cancelled, CancelledRunFinally, StoppedRunFinally or PipelineRunPending");
+            context.Error(spec, "status", "spec.status", $"invalid value: {spec.RunStatus} should be Cancelled, CancelledRunFinally, StoppedRunFinally or PipelineRunPending", "use Cancelled, CancelledRunFinally, StoppedRunFinally or PipelineRunPending");
         }
 
-        if (spec.Timeouts is { } timeouts)
+        ValidateBindings(context, spec.Workspaces, "spec.workspaces");
+        var firstIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < spec.Workspaces.Length; i++)
         {
-            foreach (var (value, field) in new[] { (timeouts.Pipeline, "pipeline"), (timeouts.Tasks, "tasks"), (timeouts.Finally, "finally") })
+            var name = spec.Workspaces[i].Name;
+            if (firstIndex.TryGetValue(name, out var previous))
             {
-                if (value is { } d && d.Value < TimeSpan.Zero)
-                {
-                    context.Error(timeouts, field, $"spec.timeouts.{field}", $"invalid value: {d} should be >= 0");
-                }
+                context.Error(spec.Workspaces[i], "name", $"spec.workspaces[{i}].name", $"workspace \"{name}\" provided by pipelinerun more than once, at index {previous} and {i}", "bind each workspace once");
             }
 
-            var pipeline = timeouts.Pipeline?.Value ?? TimeSpan.FromHours(1);
-            if (pipeline > TimeSpan.Zero)
-            {
-                if (timeouts.Tasks is { } tasks && (tasks.Value > pipeline || (tasks.Value == TimeSpan.Zero && timeouts.Pipeline is not null)))
-                {
-                    context.Error(timeouts, "tasks", "spec.timeouts.tasks", $"invalid value: {tasks} should be <= pipeline duration", "make tasks no longer than the pipeline timeout");
-                }
-
-                if (timeouts.Finally is { } fin && (fin.Value > pipeline || (fin.Value == TimeSpan.Zero && timeouts.Pipeline is not null)))
-                {
-                    context.Error(timeouts, "finally", "spec.timeouts.finally", $"invalid value: {fin} should be <= pipeline duration", "make finally no longer than the pipeline timeout");
-                }
-
-                if (timeouts is { Tasks: { } t, Finally: { } f } && t.Value + f.Value > pipeline)
-                {
-                    context.Error(timeouts, "tasks", "spec.timeouts.tasks", $"invalid value: {t} + {f} should be <= pipeline duration", "tasks and finally together must fit in the pipeline timeout");
-                }
-            }
+            firstIndex[name] = i;
         }
 
-        Unique(context, spec.TaskRunSpecs.Select(s => (object)s), spec.TaskRunSpecs.Select(s => s.PipelineTaskName), "spec.taskRunSpecs");
+        UniqueNames(context, spec.TaskRunSpecs, s => s.PipelineTaskName, "spec.taskRunSpecs");
     }
 
+    /// <summary>
+    /// validatePipelineTimeout, after SetDefaults gave the run a pipeline timeout: tasks and finally fit in it,
+    /// and "0" (no timeout) under a limited pipeline is refused.
+    /// </summary>
+    private static void ValidateTimeouts(ValidationContext context, TimeoutFields? timeouts)
+    {
+        if (timeouts is null)
+        {
+            return;
+        }
+
+        foreach (var (value, field) in new[] { (timeouts.Tasks, "tasks"), (timeouts.Finally, "finally"), (timeouts.Pipeline, "pipeline") })
+        {
+            if (value is { } d && d.Nanoseconds < 0)
+            {
+                context.Error(timeouts, field, $"spec.timeouts.{field}", $"invalid value: {d} should be >= 0", "give a positive timeout, or 0 for none");
+            }
+        }
+
+        var pipeline = timeouts.Pipeline ?? DefaultPipelineTimeout;
+        foreach (var (value, field) in new[] { (timeouts.Tasks, "tasks"), (timeouts.Finally, "finally") })
+        {
+            if (value is not { } d || pipeline == Duration.Zero)
+            {
+                continue;
+            }
+
+            if (d == Duration.Zero)
+            {
+                context.Error(timeouts, field, $"spec.timeouts.{field}", $"invalid value: {d} (no timeout) should be <= pipeline duration", $"give {field} a timeout no longer than the pipeline's {pipeline}");
+            }
+            else if (d.CompareTo(pipeline) > 0)
+            {
+                context.Error(timeouts, field, $"spec.timeouts.{field}", $"invalid value: {d} should be <= pipeline duration", $"make {field} no longer than the pipeline timeout, {pipeline}");
+            }
+        }
+
+        if (timeouts is { Tasks: { } t, Finally: { } f } && (decimal)t.Nanoseconds + f.Nanoseconds > pipeline.Nanoseconds)
+        {
+            foreach (var field in new[] { "tasks", "finally" })
+            {
+                context.Error(timeouts, field, $"spec.timeouts.{field}", $"invalid value: {t} + {f} should be <= pipeline duration", "tasks and finally together must fit in the pipeline timeout");
+            }
+        }
+    }
+
+    /// <summary>ValidateParameters: validateNoDuplicateNames(names, false), which compares names ignoring case and reports by key.</summary>
     private static void ValidateParams(ValidationContext context, ImmutableArray<Param> parameters, string path)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < parameters.Length; i++)
         {
-            if (!seen.Add(parameters[i].Name))
+            if (Duplicate(parameters, i, p => p.Name))
             {
-                context.Error(parameters[i], "name", $"{path}[{i}].name", "expected exactly one, got both", $"param \"{parameters[i].Name}\" is given twice");
+                context.Error(parameters[i], "name", $"{path}[{parameters[i].Name}].name", "expected exactly one, got both", $"param \"{parameters[i].Name}\" is given more than once; names are compared ignoring case");
             }
         }
     }
 
+    /// <summary>WorkspaceBinding.Validate: exactly one volume source, and the source names what it uses.</summary>
     private static void ValidateBindings(ValidationContext context, ImmutableArray<WorkspaceBinding> bindings, string path)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        const string sources = "bind the workspace to one of emptyDir, persistentVolumeClaim, volumeClaimTemplate, configMap, secret, projected or csi";
         for (var i = 0; i < bindings.Length; i++)
         {
             var binding = bindings[i];
-            if (!seen.Add(binding.Name))
+            var itemPath = $"{path}[{i}]";
+            var count = new[] { binding.EmptyDir is not null, binding.PersistentVolumeClaim is not null, binding.VolumeClaimTemplate is not null, binding.ConfigMap is not null, binding.Secret is not null, binding.Projected is not null, binding.Csi is not null }.Count(x => x);
+            if (count != 1)
             {
-                context.Error(binding, "name", $"{path}[{i}].name", "expected exactly one, got both", $"workspace \"{binding.Name}\" is bound twice");
+                context.Error(binding, null, itemPath, count == 0 ? "expected exactly one, got neither" : "expected exactly one, got both", sources);
             }
-
-            var sources = new[] { binding.EmptyDir is not null, binding.PersistentVolumeClaim is not null, binding.VolumeClaimTemplate is not null, binding.ConfigMap is not null, binding.Secret is not null, binding.Projected is not null, binding.Csi is not null }.Count(x => x);
-            if (sources != 1)
+            else if (binding.PersistentVolumeClaim is { ClaimName.Length: 0 })
             {
-                context.Error(
-                    binding,
-                    null,
-                    $"{path}[{i}]",
-                    sources == 0 ? "expected exactly one, got neither" : "expected exactly one, got both",
-                    "bind the workspace to one of emptyDir, persistentVolumeClaim, volumeClaimTemplate, configMap, secret, projected or csi");
+                context.Error(binding, "persistentVolumeClaim", $"{itemPath}.persistentvolumeclaim.claimname", "missing field(s)", "name the claim: persistentVolumeClaim: {claimName: ...}");
+            }
+            else if (binding.ConfigMap is { Name: null or "" })
+            {
+                context.Error(binding, "configMap", $"{itemPath}.configmap.name", "missing field(s)", "name the ConfigMap: configMap: {name: ...}");
+            }
+            else if (binding.Secret is { SecretName: null or "" })
+            {
+                context.Error(binding, "secret", $"{itemPath}.secret.secretName", "missing field(s)", "name the Secret: secret: {secretName: ...}");
+            }
+            else if (binding.Projected is { Sources.IsEmpty: true })
+            {
+                context.Error(binding, "projected", $"{itemPath}.projected.sources", "missing field(s)", "list the projected sources");
+            }
+            else if (binding.Csi is System.Text.Json.Nodes.JsonObject csi && csi["driver"] is null)
+            {
+                context.Error(binding, "csi", $"{itemPath}.csi.driver", "missing field(s)", "name the CSI driver");
             }
         }
     }
 
-    private static void Unique(ValidationContext context, IEnumerable<object> owners, IEnumerable<string> names, string path)
+    /// <summary>validateNoDuplicateNames(names, true): names compared ignoring case, reported by index.</summary>
+    private static void UniqueNames<T>(ValidationContext context, ImmutableArray<T> items, Func<T, string> name, string path)
+        where T : notnull
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (owner, name) in owners.Zip(names))
+        for (var i = 0; i < items.Length; i++)
         {
-            if (!seen.Add(name))
+            if (name(items[i]).Length > 0 && Duplicate(items, i, name))
             {
-                context.Error(owner, "name", path, $"expected exactly one, got both: \"{name}\" appears more than once");
+                context.Error(items[i], "name", $"{path}[{i}].name", "expected exactly one, got both", $"\"{name(items[i])}\" appears more than once; names are compared ignoring case");
             }
         }
+    }
+
+    /// <summary>Whether an earlier item has the same name, ignoring case as Tekton's strings.ToLower comparison does.</summary>
+    private static bool Duplicate<T>(ImmutableArray<T> items, int index, Func<T, string> name)
+    {
+        for (var j = 0; j < index; j++)
+        {
+            if (string.Equals(name(items[j]), name(items[index]), StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

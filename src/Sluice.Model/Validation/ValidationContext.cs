@@ -9,17 +9,26 @@ namespace Sluice.Model.Validation;
 /// <param name="File">The file, for objects without a recorded position.</param>
 public sealed record ValidationContext(DiagnosticBag Diagnostics, SourceMap SourceMap, string File)
 {
+    /// <summary>
+    /// Where to report a problem of an object that has no position of its own, such as a <c>spec</c> the
+    /// YAML leaves out: the resource that encloses it.
+    /// </summary>
+    public SourceLocation Fallback { get; init; } = SourceLocation.None;
+
     /// <summary>Reports a problem at an object's field (or an item of a list field).</summary>
     public void Error(object? owner, string? field, string path, string message, string? fix = null, int? index = null)
     {
         var location = SourceMap.Locate(owner, field, index);
         if (!location.IsKnown)
         {
-            location = new SourceLocation(File, 0, 0);
+            location = Fallback.IsKnown ? Fallback : new SourceLocation(File, 0, 0);
         }
 
         Diagnostics.Add(location, path, message, fix);
     }
+
+    /// <summary>Whether the YAML wrote the field, even as an empty value (Go tells an empty map from a missing one).</summary>
+    public bool Wrote(object owner, string field) => SourceMap.HasField(owner, field);
 
     /// <summary>Joins a path and a field.</summary>
     public static string Join(string path, string field) => path.Length == 0 ? field : $"{path}.{field}";

@@ -1,107 +1,162 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace Sluice.Model.Yaml;
 
 /// <summary>
-/// Resolves plain scalars the way Kubernetes does: its YAML reader follows YAML 1.1, so <c>yes</c> and
-/// <c>on</c> are booleans and <c>0755</c> is an octal integer.
+/// Resolves scalars as Kubernetes does: sigs.k8s.io/yaml decodes with go-yaml v2 (resolve.go), which
+/// follows YAML 1.1, so <c>yes</c> and <c>on</c> are booleans and <c>0755</c> is the octal integer 493.
 /// </summary>
-internal static partial class ScalarResolver
+internal static class ScalarResolver
 {
-    public static ScalarKind Resolve(string value)
+    private const string TagPrefix = "tag:yaml.org,2002:";
+
+    public static ScalarKind Resolve(string value) => Evaluate(value).Kind;
+
+    /// <summary>go-yaml v2's <c>resolve("", value)</c>: what a plain, untagged scalar is.</summary>
+    public static GoScalar Evaluate(string value)
     {
         if (value.Length == 0)
         {
-            return ScalarKind.Null;
+            return GoScalar.Null;
         }
 
-        switch (value)
+        switch (value[0])
         {
-            case "~" or "null" or "Null" or "NULL":
-                return ScalarKind.Null;
-            case "y" or "Y" or "yes" or "Yes" or "YES" or "on" or "On" or "ON"
-                or "true" or "True" or "TRUE"
-                or "n" or "N" or "no" or "No" or "NO" or "off" or "Off" or "OFF"
-                or "false" or "False" or "FALSE":
-                return ScalarKind.Boolean;
-            case ".inf" or ".Inf" or ".INF" or "+.inf" or "+.Inf" or "+.INF" or "-.inf" or "-.Inf" or "-.INF"
-                or ".nan" or ".NaN" or ".NAN":
-                return ScalarKind.Float;
-        }
+            case 'y' or 'Y' or 'n' or 'N' or 't' or 'T' or 'f' or 'F' or 'o' or 'O' or '~':
+                return FromMap(value) ?? GoScalar.String;
+            case '.':
+                return FromMap(value) ?? (GoNumbers.IsFloatSyntax(value) && GoNumbers.TryParseFloat(value, out var dot) ? GoScalar.Of(dot) : GoScalar.String);
+            case '+' or '-' or (>= '0' and <= '9'):
+                if (FromMap(value) is { } special)
+                {
+                    return special;
+                }
 
-        var first = value[0];
-        if (!(char.IsAsciiDigit(first) || first is '-' or '+' or '.'))
+                var plain = value.Contains('_', StringComparison.Ordinal) ? value.Replace("_", string.Empty, StringComparison.Ordinal) : value;
+                if (GoNumbers.TryParseInt(plain, out var signed))
+                {
+                    return GoScalar.Of(signed);
+                }
+
+                if (GoNumbers.TryParseUint(plain, out var unsigned))
+                {
+                    return GoScalar.Of(unsigned);
+                }
+
+                return GoNumbers.IsFloatSyntax(plain) && GoNumbers.TryParseFloat(plain, out var number) ? GoScalar.Of(number) : GoScalar.String;
+            default:
+                return GoScalar.String;
+        }
+    }
+
+    /// <summary>
+    /// go-yaml v2's <c>resolve(tag, value)</c> for an explicitly tagged or quoted scalar. A quoted scalar without
+    /// a tag, and any tag go-yaml does not resolve, is a string. Returns false with go-yaml's message when the
+    /// value does not fit its tag.
+    /// </summary>
+    public static bool TryResolveTagged(string tag, string value, out ScalarKind kind, out string? error)
+    {
+        error = null;
+        kind = ScalarKind.String;
+        var wanted = tag switch
         {
-            return ScalarKind.String;
-        }
-
-        if (IntegerPattern().IsMatch(value))
+            TagPrefix + "bool" => ScalarKind.Boolean,
+            TagPrefix + "int" => ScalarKind.Integer,
+            TagPrefix + "float" => ScalarKind.Float,
+            TagPrefix + "null" => ScalarKind.Null,
+            _ => ScalarKind.String,
+        };
+        if (wanted == ScalarKind.String)
         {
-            return ScalarKind.Integer;
+            return true;
         }
 
-        return FloatPattern().IsMatch(value) && value.Any(char.IsAsciiDigit) ? ScalarKind.Float : ScalarKind.String;
+        var resolved = Evaluate(value).Kind;
+        if (resolved == wanted || (wanted == ScalarKind.Float && resolved == ScalarKind.Integer))
+        {
+            kind = wanted;
+            return true;
+        }
+
+        error = $"cannot decode {ShortTag(resolved)} `{value}` as a {ShortTag(wanted)}";
+        return false;
     }
 
     public static bool IsTrue(string value) =>
         value is "y" or "Y" or "yes" or "Yes" or "YES" or "on" or "On" or "ON" or "true" or "True" or "TRUE";
 
-    public static bool TryParseInteger(string value, out long result)
+    /// <summary>
+    /// The JSON text Kubernetes sends for a resolved scalar (booleans and numbers as encoding/json writes them),
+    /// or null with encoding/json's message for NaN and infinities, which JSON cannot hold.
+    /// </summary>
+    public static string? JsonText(YamlScalar scalar, out string? error)
     {
-        var text = value.Replace("_", string.Empty, StringComparison.Ordinal);
-        var negative = text.StartsWith('-');
-        if (negative || text.StartsWith('+'))
+        error = null;
+        var resolved = Evaluate(scalar.Value);
+        switch (scalar.Kind)
         {
-            text = text[1..];
-        }
+            case ScalarKind.Boolean:
+                return IsTrue(scalar.Value) ? "true" : "false";
+            case ScalarKind.Integer when resolved.Kind == ScalarKind.Integer:
+                return resolved.IsUnsigned
+                    ? resolved.Unsigned.ToString(CultureInfo.InvariantCulture)
+                    : resolved.Signed.ToString(CultureInfo.InvariantCulture);
+            case ScalarKind.Integer or ScalarKind.Float:
+                {
+                    var number = resolved.Kind switch
+                    {
+                        ScalarKind.Integer => resolved.IsUnsigned ? resolved.Unsigned : resolved.Signed,
+                        _ => resolved.Float,
+                    };
+                    if (!double.IsFinite(number))
+                    {
+                        error = $"json: unsupported value: {(double.IsNaN(number) ? "NaN" : number > 0 ? "+Inf" : "-Inf")}";
+                        return null;
+                    }
 
-        bool ok;
-        if (text.StartsWith("0x", StringComparison.Ordinal))
-        {
-            ok = long.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out result);
-        }
-        else if (text.StartsWith("0b", StringComparison.Ordinal))
-        {
-            ok = long.TryParse(text.AsSpan(2), NumberStyles.AllowBinarySpecifier, CultureInfo.InvariantCulture, out result);
-        }
-        else if (text.StartsWith("0o", StringComparison.Ordinal) || (text.Length > 1 && text[0] == '0'))
-        {
-            var digits = text.StartsWith("0o", StringComparison.Ordinal) ? text[2..] : text[1..];
-            ok = TryParseOctal(digits, out result);
-        }
-        else
-        {
-            ok = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out result);
-        }
+                    return GoNumbers.FormatJsonFloat(number);
+                }
 
-        if (ok && negative)
-        {
-            result = -result;
+            case ScalarKind.Null:
+                return "null";
+            default:
+                return scalar.Value;
         }
-
-        return ok;
     }
 
-    private static bool TryParseOctal(string digits, out long result)
+    private static GoScalar? FromMap(string value) => value switch
     {
-        result = 0;
-        foreach (var c in digits)
-        {
-            if (c is < '0' or > '7' || result > (long.MaxValue >> 3))
-            {
-                return false;
-            }
+        "y" or "Y" or "yes" or "Yes" or "YES" or "true" or "True" or "TRUE" or "on" or "On" or "ON" => GoScalar.Boolean,
+        "n" or "N" or "no" or "No" or "NO" or "false" or "False" or "FALSE" or "off" or "Off" or "OFF" => GoScalar.Boolean,
+        "~" or "null" or "Null" or "NULL" => GoScalar.Null,
+        ".nan" or ".NaN" or ".NAN" => GoScalar.Of(double.NaN),
+        ".inf" or ".Inf" or ".INF" or "+.inf" or "+.Inf" or "+.INF" => GoScalar.Of(double.PositiveInfinity),
+        "-.inf" or "-.Inf" or "-.INF" => GoScalar.Of(double.NegativeInfinity),
+        _ => null,
+    };
 
-            result = (result << 3) + (c - '0');
-        }
+    private static string ShortTag(ScalarKind kind) => kind switch
+    {
+        ScalarKind.Boolean => "!!bool",
+        ScalarKind.Integer => "!!int",
+        ScalarKind.Float => "!!float",
+        ScalarKind.Null => "!!null",
+        _ => "!!str",
+    };
+}
 
-        return digits.Length > 0;
-    }
+/// <summary>What go-yaml v2 makes of a scalar: its kind and, for numbers, the value.</summary>
+internal readonly record struct GoScalar(ScalarKind Kind, long Signed, ulong Unsigned, bool IsUnsigned, double Float)
+{
+    public static GoScalar String { get; } = new(ScalarKind.String, 0, 0, false, 0);
 
-    [GeneratedRegex(@"^[-+]?(0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|0|[1-9][0-9_]*)$", RegexOptions.CultureInvariant)]
-    private static partial Regex IntegerPattern();
+    public static GoScalar Null { get; } = new(ScalarKind.Null, 0, 0, false, 0);
 
-    [GeneratedRegex(@"^[-+]?([0-9][0-9_]*)?\.?[0-9_]*([eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex FloatPattern();
+    public static GoScalar Boolean { get; } = new(ScalarKind.Boolean, 0, 0, false, 0);
+
+    public static GoScalar Of(long value) => new(ScalarKind.Integer, value, 0, false, 0);
+
+    public static GoScalar Of(ulong value) => new(ScalarKind.Integer, 0, value, true, 0);
+
+    public static GoScalar Of(double value) => new(ScalarKind.Float, 0, 0, false, value);
 }

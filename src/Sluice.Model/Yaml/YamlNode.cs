@@ -11,6 +11,9 @@ public abstract class YamlNode
     /// <summary>Where the node starts.</summary>
     public SourceLocation Location { get; }
 
+    /// <summary>The number of levels from this node to its deepest descendant, aliases included (a scalar is 1).</summary>
+    internal abstract int Height { get; }
+
     /// <summary>A short word for the node's shape, used in messages: "a mapping", "a list", "the string x".</summary>
     public abstract string Describe();
 }
@@ -51,6 +54,9 @@ public sealed class YamlScalar : YamlNode
     public ScalarKind Kind { get; }
 
     /// <inheritdoc />
+    internal override int Height => 1;
+
+    /// <inheritdoc />
     public override string Describe() => Kind switch
     {
         ScalarKind.Null => "null",
@@ -64,10 +70,23 @@ public sealed class YamlScalar : YamlNode
 public sealed class YamlSequence : YamlNode
 {
     internal YamlSequence(SourceLocation location, ImmutableArray<YamlNode> items)
-        : base(location) => Items = items;
+        : base(location)
+    {
+        Items = items;
+        var deepest = 0;
+        foreach (var item in items)
+        {
+            deepest = Math.Max(deepest, item.Height);
+        }
+
+        Height = deepest + 1;
+    }
 
     /// <summary>The items in order.</summary>
     public ImmutableArray<YamlNode> Items { get; }
+
+    /// <inheritdoc />
+    internal override int Height { get; }
 
     /// <inheritdoc />
     public override string Describe() => "a list";
@@ -77,10 +96,23 @@ public sealed class YamlSequence : YamlNode
 public sealed class YamlMapping : YamlNode
 {
     internal YamlMapping(SourceLocation location, ImmutableArray<KeyValuePair<YamlScalar, YamlNode>> entries)
-        : base(location) => Entries = entries;
+        : base(location)
+    {
+        Entries = entries;
+        var deepest = 0;
+        foreach (var entry in entries)
+        {
+            deepest = Math.Max(deepest, entry.Value.Height);
+        }
+
+        Height = deepest + 1;
+    }
 
     /// <summary>The entries in document order.</summary>
     public ImmutableArray<KeyValuePair<YamlScalar, YamlNode>> Entries { get; }
+
+    /// <inheritdoc />
+    internal override int Height { get; }
 
     /// <summary>Finds the value of a key, or null.</summary>
     public YamlNode? Get(string key)

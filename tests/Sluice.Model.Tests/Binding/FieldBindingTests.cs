@@ -174,12 +174,28 @@ public sealed class FieldBindingTests
     [InlineData("off", "false")]
     [InlineData("0755", "493")]
     [InlineData("1.50", "1.5")]
+    [InlineData("0x1F", "31")]
+    [InlineData("1e3", "1000")]
+    [InlineData("1e21", "1e+21")]
+    [InlineData("1.5e-7", "1.5e-7")]
+    [InlineData("18446744073709551615", "18446744073709551615")]
+    [InlineData("-0.0", "-0")]
     public void A_scalar_param_value_is_the_string_Tekton_decodes(string written, string expected)
     {
         var value = ParamValueOf(written);
 
         Assert.Equal(ParamType.String, value.Type);
         Assert.Equal(expected, value.StringValue);
+    }
+
+    [Fact]
+    public void An_infinite_param_value_is_refused_as_JSON_refuses_it()
+    {
+        // sigs.k8s.io/yaml marshals the decoded YAML with encoding/json, which has no infinity.
+        var loaded = Loaded.Read(Samples.TaskRun("taskRef: {name: t}\nparams:\n  - name: p\n    value: .inf\n"));
+
+        var diagnostic = loaded.Expect("json: unsupported value: +Inf", "spec.params[0].value");
+        Assert.Equal("quote it: \".inf\"", diagnostic.Fix);
     }
 
     [Fact]

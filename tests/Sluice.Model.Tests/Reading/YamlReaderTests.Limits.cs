@@ -146,6 +146,36 @@ public sealed partial class YamlReaderTests
     }
 
     [Fact]
+    public void An_alias_that_nests_too_deep_is_refused_where_it_is_used()
+    {
+        var yaml = new StringBuilder("a: &a ").Append('[', 100).Append('x').Append(']', 100).Append("\nb: ").Append('[', 40).Append("*a").Append(']', 40).Append('\n').ToString();
+
+        var (_, diagnostics) = Loaded.Nodes(yaml);
+
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal($"the YAML nests deeper than {YamlReader.MaxDepth} levels", diagnostic.Message);
+        Assert.Equal(Position.Of(yaml, "*a"), (diagnostic.Location.Line, diagnostic.Location.Column));
+    }
+
+    [Fact]
+    public void Binding_bounds_its_depth_whatever_tree_it_is_given()
+    {
+        // Trees the reader makes are never this deep; the binder must still not recurse without bound.
+        var location = new SourceLocation(Loaded.File, 1, 1);
+        YamlNode node = new YamlScalar(location, "x", ScalarKind.String);
+        for (var i = 0; i < 10_000; i++)
+        {
+            node = new YamlSequence(location, [node]);
+        }
+
+        var diagnostics = new DiagnosticBag();
+        var json = new Model.Binding.NodeBinder(diagnostics, new Model.Binding.SourceMap()).Bind<System.Text.Json.Nodes.JsonNode>(node, "x");
+
+        Assert.NotNull(json);
+        Assert.Contains(diagnostics.ToImmutable(), d => d.Message.Contains("deeper", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_alias_bomb_is_refused_quickly_with_a_message()
     {
         var stopwatch = Stopwatch.StartNew();

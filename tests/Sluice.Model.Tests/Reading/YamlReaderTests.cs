@@ -175,6 +175,25 @@ public sealed partial class YamlReaderTests
         Assert.Equal(value, scalar.Value.TrimEnd('\n'));
     }
 
+    [Theory]
+    [InlineData("!!int 0755", ScalarKind.Integer)]
+    [InlineData("!!float 1", ScalarKind.Float)]
+    [InlineData("!!bool \"yes\"", ScalarKind.Boolean)]
+    [InlineData("!custom 12", ScalarKind.String)]
+    public void Tagged_scalars_resolve_as_their_tag_says(string written, ScalarKind expected) =>
+        Assert.Equal(expected, ScalarOf($"value: {written}\n").Kind);
+
+    [Fact]
+    public void A_value_that_does_not_fit_its_tag_is_refused()
+    {
+        // go-yaml v2 resolve: failf("cannot decode %s `%s` as a %s", ...).
+        var (_, diagnostics) = Loaded.Nodes("a: 1\nvalue: !!int abc\n");
+
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("invalid YAML: cannot decode !!str `abc` as a !!int", diagnostic.Message);
+        Assert.Equal(new SourceLocation(Loaded.File, 2, 8), diagnostic.Location);
+    }
+
     [Fact]
     public void A_tab_used_as_indentation_is_reported_where_the_tab_is()
     {

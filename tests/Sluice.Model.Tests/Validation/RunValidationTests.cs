@@ -70,7 +70,9 @@ public sealed class RunValidationTests
         var loaded = Loaded.Validate(Samples.PipelineRun("pipelineRef: {name: p}\nparams:\n  - name: p\n    value: a\n  - name: p\n    value: b\n"));
 
         var diagnostic = loaded.Expect("expected exactly one, got both", "spec.params[p].name");
-        loaded.At(diagnostic, "name: p", 2);
+
+        // The second param's name is the fourth "name: p": metadata "name: pr" and pipelineRef "{name: p}" come first.
+        loaded.At(diagnostic, "name: p", 4);
     }
 
     [Fact]

@@ -190,6 +190,45 @@ public sealed partial class TaskValidationTests
     }
 
     [Fact]
+    public void A_TaskRun_s_inline_spec_cannot_use_a_passed_array_whole_in_a_script()
+    {
+        // validateInlineParameters: ValidateParameterVariables over the run's params merged with the spec's.
+        var loaded = Loaded.Validate(Samples.TaskRun("""
+            params:
+              - name: flags
+                value: [a, b]
+            taskSpec:
+              steps:
+                - image: busybox
+                  script: echo $(params.flags)
+            """));
+
+        var diagnostic = loaded.Expect("variable type invalid in \"echo $(params.flags)\"", "spec.steps[0].script");
+        loaded.At(diagnostic, "script:");
+    }
+
+    [Fact]
+    public void A_TaskRun_s_inline_object_param_declares_its_properties()
+    {
+        // combineParamSpec: apis.ErrMissingField(p.Name + ".properties") when the run passes an object.
+        var loaded = Loaded.Validate(Samples.TaskRun("""
+            params:
+              - name: git
+                value: {url: u}
+            taskSpec:
+              params:
+                - name: git
+                  type: object
+              steps:
+                - image: busybox
+                  script: echo $(params.git.url)
+            """));
+
+        var diagnostic = loaded.Expect("missing field(s)", "spec.git.properties");
+        loaded.OnLineOf(diagnostic, "- name: git", 2);
+    }
+
+    [Fact]
     public void A_whole_array_param_cannot_be_used_in_a_script()
     {
         // validateStepArrayUsage: ValidateNoReferencesToProhibitedVariables on script.
