@@ -283,9 +283,11 @@ public sealed class SandboxDirectories
     /// <summary>Writes a file, creating parent directories world-writable.</summary>
     public async ValueTask WriteFileAsync(string volume, string path, ReadOnlyMemory<byte> content, int mode, CancellationToken cancellationToken)
     {
-        var root = Volumes[volume];
         var target = HostPath(volume, path);
-        if (LocalVolumes.PassesThroughLink(root, Path.GetDirectoryName(target)!))
+        var root = Volumes[volume];
+
+        // The file itself too: a step may have left a link where the engine writes an exit code.
+        if (LocalVolumes.PassesThroughLink(root, target))
         {
             throw new IOException($"refusing to write through a symbolic link in volume \"{volume}\": {path}");
         }
@@ -298,8 +300,8 @@ public sealed class SandboxDirectories
     /// <summary>Reads a file, or null when missing or reached through a link; at most <paramref name="maxBytes"/>.</summary>
     public async ValueTask<byte[]?> ReadFileAsync(string volume, string path, int maxBytes, CancellationToken cancellationToken)
     {
-        var root = Volumes[volume];
         var target = HostPath(volume, path);
+        var root = Volumes[volume];
         if (!File.Exists(target) || LocalVolumes.PassesThroughLink(root, target))
         {
             return null;
@@ -327,6 +329,11 @@ public sealed class SandboxDirectories
     public ValueTask CreateDirectoryAsync(string volume, string path, int mode)
     {
         var target = HostPath(volume, path);
+        if (LocalVolumes.PassesThroughLink(Volumes[volume], target))
+        {
+            throw new IOException($"refusing to create a directory through a symbolic link in volume \"{volume}\": {path}");
+        }
+
         LocalVolumes.CreateParents(Volumes[volume], target, (UnixFileMode)mode);
         Directory.CreateDirectory(target);
         File.SetUnixFileMode(target, (UnixFileMode)mode);
@@ -337,10 +344,18 @@ public sealed class SandboxDirectories
     public ValueTask CreateSymlinkAsync(string volume, string path, string target)
     {
         var link = HostPath(volume, path);
-        LocalVolumes.CreateParents(Volumes[volume], link, (UnixFileMode)0x1FF);
-        if (File.Exists(link) || Directory.Exists(link))
+        if (LocalVolumes.PassesThroughLink(Volumes[volume], Path.GetDirectoryName(link)!))
         {
-            File.Delete(link);
+            throw new IOException($"refusing to create a link through a symbolic link in volume \"{volume}\": {path}");
+        }
+
+        LocalVolumes.CreateParents(Volumes[volume], link, (UnixFileMode)0x1FF);
+
+        // Replace an existing link (dangling ones included, which File.Exists does not see) or file.
+        var existing = new FileInfo(link);
+        if (existing.LinkTarget is not null || existing.Exists)
+        {
+            existing.Delete();
         }
 
         File.CreateSymbolicLink(link, target);
