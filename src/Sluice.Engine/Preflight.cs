@@ -24,26 +24,18 @@ public static class Preflight
                 }
                 catch (PipelineRunFailure failure)
                 {
-                    problems.Add(new PreflightProblem(failure.Reason, failure.Message, failure.NeedsCluster));
+                    problems.Add(new PreflightProblem(failure.Reason, failure.Message, failure.NeedsCluster) { Owner = failure.Owner, Field = failure.Field, Fix = failure.Fix });
                 }
 
                 break;
             case TaskRun taskRun:
                 try
                 {
-                    var ns = taskRun.Metadata.Namespace ?? options.DefaultNamespace;
-                    var (spec, name) = taskRun.Spec.TaskSpec is { } inline
-                        ? (inline, taskRun.Metadata.Name ?? taskRun.Metadata.GenerateName ?? string.Empty)
-                        : ResolveTask(taskRun, resolver, ns);
-                    spec = StepActions.Resolve(spec, taskRun.Spec.Params, resolver, ns);
-                    TaskRunChecks.ValidateParams(name, spec, taskRun.Spec.Params);
-                    TaskRunChecks.ValidateArrayIndexes(spec, taskRun.Spec.Params);
-                    TaskRunChecks.ValidateWorkspaces(spec, taskRun.Spec.Workspaces);
-                    TaskRunChecks.ValidateOverrides(spec, taskRun.Spec);
+                    Check(taskRun, resolver, options);
                 }
                 catch (TaskRunFailure failure)
                 {
-                    problems.Add(new PreflightProblem(failure.Reason, failure.Message, failure.NeedsCluster));
+                    problems.Add(new PreflightProblem(failure.Reason, failure.Message, failure.NeedsCluster) { Owner = failure.Owner, Field = failure.Field, Fix = failure.Fix });
                 }
 
                 break;
@@ -52,16 +44,65 @@ public static class Preflight
         return problems;
     }
 
+    private static void Check(TaskRun taskRun, ITaskResolver resolver, EngineOptions options)
+    {
+        var ns = taskRun.Metadata.Namespace ?? options.DefaultNamespace;
+        var (spec, name) = taskRun.Spec.TaskSpec is { } inline
+            ? (inline, taskRun.Metadata.Name ?? taskRun.Metadata.GenerateName ?? string.Empty)
+            : ResolveTask(taskRun, resolver, ns);
+        spec = StepActions.Resolve(spec, taskRun.Spec.Params, resolver, ns);
+        try
+        {
+            TaskRunChecks.ValidateParams(name, spec, taskRun.Spec.Params);
+            TaskRunChecks.ValidateArrayIndexes(spec, taskRun.Spec.Params);
+        }
+        catch (TaskRunFailure failure)
+        {
+            throw new TaskRunFailure(failure.Reason, failure.Message)
+            {
+                Owner = taskRun.Spec.Params.IsEmpty ? taskRun : taskRun.Spec,
+                Field = taskRun.Spec.Params.IsEmpty ? "spec" : "params",
+                Fix = "give every param the Task declares without a default under spec.params, or pass -p NAME=VALUE",
+            };
+        }
+
+        try
+        {
+            TaskRunChecks.ValidateWorkspaces(spec, taskRun.Spec.Workspaces);
+        }
+        catch (TaskRunFailure failure)
+        {
+            // A cluster can bind it with config-defaults' default-task-run-workspace-binding.
+            throw new TaskRunFailure(failure.Reason, $"{failure.Message}; a cluster may bind it with the default-task-run-workspace-binding of config-defaults, which a local run does not have", needsCluster: true)
+            {
+                Owner = taskRun.Spec.Workspaces.IsEmpty ? taskRun : taskRun.Spec,
+                Field = taskRun.Spec.Workspaces.IsEmpty ? "spec" : "workspaces",
+                Fix = "bind the workspace under spec.workspaces, or pass -w NAME=emptyDir",
+            };
+        }
+
+        TaskRunChecks.ValidateOverrides(spec, taskRun.Spec);
+    }
+
     private static (Model.Tasks.TaskSpec Spec, string Name) ResolveTask(TaskRun run, ITaskResolver resolver, string ns)
     {
-        var reference = run.Spec.TaskRef ?? throw new TaskRunFailure("TaskRunResolutionFailed", "the TaskRun has neither taskRef nor taskSpec");
+        var reference = run.Spec.TaskRef ?? throw new TaskRunFailure("TaskRunResolutionFailed", "the TaskRun has neither taskRef nor taskSpec") { Owner = run.Spec };
         if (reference.Resolver is { } name)
         {
-            throw new TaskRunFailure("TaskRunResolutionFailed", $"remote resolution with the \"{name}\" resolver needs a cluster; give the Task in the files passed to sluice and refer to it by name", needsCluster: true);
+            throw new TaskRunFailure("TaskRunResolutionFailed", $"remote resolution with the \"{name}\" resolver needs a cluster; give the Task in the files passed to sluice and refer to it by name", needsCluster: true)
+            {
+                Owner = reference,
+                Field = "resolver",
+            };
         }
 
         var task = resolver.FindTask(reference.Name ?? string.Empty, ns)
-            ?? throw new TaskRunFailure("TaskRunResolutionFailed", $"tasks.tekton.dev \"{reference.Name}\" not found");
+            ?? throw new TaskRunFailure("TaskRunResolutionFailed", $"tasks.tekton.dev \"{reference.Name}\" not found")
+            {
+                Owner = reference,
+                Field = "name",
+                Fix = "pass the file that defines this Task to sluice, or fix taskRef.name",
+            };
         return (task.Spec, task.Metadata.Name ?? string.Empty);
     }
 }
@@ -70,4 +111,14 @@ public static class Preflight
 /// <param name="Reason">Tekton's reason.</param>
 /// <param name="Message">Tekton's message.</param>
 /// <param name="NeedsCluster">Whether the cause is a feature only a Kubernetes cluster provides.</param>
-public sealed record PreflightProblem(string Reason, string Message, bool NeedsCluster);
+public sealed record PreflightProblem(string Reason, string Message, bool NeedsCluster)
+{
+    /// <summary>The object in the input the problem is about.</summary>
+    public object? Owner { get; init; }
+
+    /// <summary>Its field.</summary>
+    public string? Field { get; init; }
+
+    /// <summary>How to fix it.</summary>
+    public string? Fix { get; init; }
+}

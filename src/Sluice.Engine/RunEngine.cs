@@ -18,6 +18,7 @@ public sealed class RunEngine
     private readonly TaskRunRunner _taskRuns;
     private readonly PipelineRunRunner _pipelineRuns;
     private readonly TimeProvider _time;
+    private readonly IExecutor _executor;
 
     /// <summary>Makes an engine.</summary>
     public RunEngine(IExecutor executor, ITaskResolver resolver, IRunObserver observer, EngineOptions options, TimeProvider? time = null, IRunNames? names = null)
@@ -25,6 +26,7 @@ public sealed class RunEngine
         _options = options with { Concurrency = Math.Max(1, options.Concurrency) };
         _names = names ?? RandomRunNames.Instance;
         _time = time ?? TimeProvider.System;
+        _executor = executor;
         _taskRuns = new TaskRunRunner(executor, resolver, observer, _time, _options);
         _pipelineRuns = new PipelineRunRunner(_taskRuns, resolver, observer, _time, _options, _names, new SemaphoreSlim(_options.Concurrency));
     }
@@ -51,15 +53,27 @@ public sealed class RunEngine
         };
     }
 
-    /// <summary>Runs a prepared TaskRun or PipelineRun to completion and returns it with its final status.</summary>
+    /// <summary>
+    /// Runs a prepared TaskRun or PipelineRun to completion and returns it with its final status. When it
+    /// ends, however it ends, what the run still holds on the executor (run-scoped claims, anything a
+    /// failed clean-up left) is released.
+    /// </summary>
     public async Task<IResource> RunAsync(IResource run, CancellationToken cancellationToken)
     {
-        return run switch
+        var uid = run.Metadata.Uid ?? throw new ArgumentException("the run has no uid; call Prepare first", nameof(run));
+        try
         {
-            TaskRun taskRun => await RunTaskRunAsync(taskRun, cancellationToken).ConfigureAwait(false),
-            PipelineRun pipelineRun => await _pipelineRuns.RunAsync(new PipelineRunInvocation { PipelineRun = pipelineRun, RunUid = pipelineRun.Metadata.Uid! }, cancellationToken).ConfigureAwait(false),
-            _ => throw new ArgumentException($"{run.Kind} is not a run", nameof(run)),
-        };
+            return run switch
+            {
+                TaskRun taskRun => await RunTaskRunAsync(taskRun, cancellationToken).ConfigureAwait(false),
+                PipelineRun pipelineRun => await _pipelineRuns.RunAsync(new PipelineRunInvocation { PipelineRun = pipelineRun, RunUid = uid }, cancellationToken).ConfigureAwait(false),
+                _ => throw new ArgumentException($"{run.Kind} is not a run", nameof(run)),
+            };
+        }
+        finally
+        {
+            await _executor.ReapAsync(uid, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     private async Task<TaskRun> RunTaskRunAsync(TaskRun taskRun, CancellationToken cancellationToken)

@@ -56,11 +56,10 @@ internal static class RunCommand
         {
             foreach (var problem in Preflight.Check(run.Resource, resolver, new EngineOptions()))
             {
-                var message = problem.NeedsCluster ? $"refused: {problem.Message}" : $"{problem.Reason}: {problem.Message}";
-                diagnostics.Add(run.Location, "spec", message, problem.NeedsCluster ? "this feature needs a Kubernetes cluster; Sluice runs Tekton locally" : null);
+                diagnostics.Add(PreflightDiagnostics.From(problem, run.Source, resources, refusal: problem.NeedsCluster));
             }
 
-            foreach (var refusal in ClusterFeatures.Refusals(run, resources))
+            foreach (var refusal in ClusterFeatures.Refusals(run.Source with { Resource = run.Resource }, resources))
             {
                 diagnostics.Add(refusal);
             }
@@ -131,7 +130,7 @@ internal static class RunCommand
         }
     }
 
-    private static ImmutableArray<LoadedResource> SelectRuns(ParseResult parse, ResourceSet resources, DiagnosticBag diagnostics)
+    private static ImmutableArray<SelectedRun> SelectRuns(ParseResult parse, ResourceSet resources, DiagnosticBag diagnostics)
     {
         var pipeline = parse.GetValue(Pipeline);
         var task = parse.GetValue(TaskName);
@@ -167,7 +166,7 @@ internal static class RunCommand
                     Timeouts = timeout is { } t ? new TimeoutFields { Pipeline = t } : null,
                 },
             };
-            return [loaded with { Resource = run }];
+            return [new SelectedRun(loaded, run)];
         }
 
         if (task is not null)
@@ -189,7 +188,7 @@ internal static class RunCommand
                     Timeout = timeout,
                 },
             };
-            return [loaded with { Resource = run }];
+            return [new SelectedRun(loaded, run)];
         }
 
         var runs = resources.Runs.ToImmutableArray();
@@ -198,11 +197,16 @@ internal static class RunCommand
             diagnostics.Add(SourceLocation.None, string.Empty, "the given files hold no TaskRun or PipelineRun", $"start one with --pipeline NAME or --task NAME{(resources.Resources.IsEmpty ? string.Empty : "; " + Known(resources, "Pipeline") + "; " + Known(resources, "Task"))}");
         }
 
-        return [.. runs.Select(r => r with { Resource = Override(r.Resource, paramTexts, workspaces, timeout, ns, diagnostics) })];
+        return [.. runs.Select(r => new SelectedRun(r, Override(r.Resource, paramTexts, workspaces, timeout, ns, diagnostics)))];
     }
 
     private static IResource Override(IResource resource, ImmutableArray<KeyValuePair<string, string>> parameters, ImmutableArray<Model.Tasks.WorkspaceBinding> workspaces, Duration? timeout, string? ns, DiagnosticBag diagnostics)
     {
+        if (parameters.IsEmpty && workspaces.IsEmpty && timeout is null && ns is null)
+        {
+            return resource;
+        }
+
         ImmutableArray<Param> Merge(ImmutableArray<Param> existing) =>
             [.. existing.Where(p => parameters.All(o => o.Key != p.Name)),
              .. parameters.Select(o => new Param { Name = o.Key, Value = RunInputs.Value(o.Value, existing.FirstOrDefault(p => p.Name == o.Key)?.Value.Type ?? ParamType.String, o.Key, diagnostics) })];
@@ -250,4 +254,7 @@ internal static class RunCommand
         var names = resources.Resources.Where(r => r.Resource.Kind == kind).Select(r => r.Resource.Metadata.Name).OfType<string>().ToList();
         return names.Count == 0 ? $"the files define no {kind}" : $"{kind}s defined: {string.Join(", ", names)}";
     }
+
+    /// <summary>A run to start: the resource it came from (for positions) and the run with the command line's overrides.</summary>
+    private sealed record SelectedRun(LoadedResource Source, IResource Resource);
 }

@@ -34,7 +34,7 @@ internal static class ValidateCommand
             {
                 foreach (var problem in Preflight.Check(run.Resource, resolver, new EngineOptions()).Where(p => !p.NeedsCluster))
                 {
-                    diagnostics.Add(run.Location, "spec", $"{problem.Reason}: {problem.Message}");
+                    diagnostics.Add(PreflightDiagnostics.From(problem, run, resources, refusal: false));
                 }
             }
         }

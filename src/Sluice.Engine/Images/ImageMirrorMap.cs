@@ -5,8 +5,9 @@ namespace Sluice.Engine.Images;
 /// <summary>
 /// Rewrites image references for air-gapped sites and local stand-ins. A rule's source is a
 /// repository (or a registry or path prefix) or a full reference. When the target names a tag or a
-/// digest it replaces the whole reference (a stand-in, whose content differs); otherwise only the
-/// repository is rewritten and the tag and digest are kept (a mirror holding the same content).
+/// digest it replaces the whole reference (a stand-in, whose content differs) and only matches that
+/// repository exactly; otherwise only the repository is rewritten, keeping tag and digest (a mirror
+/// holding the same content), and the source also matches as a registry or path prefix.
 /// Exact references win over repositories, and longer prefixes over shorter ones.
 /// </summary>
 public sealed class ImageMirrorMap
@@ -59,7 +60,8 @@ public sealed class ImageMirrorMap
             }
 
             var prefix = rule.From.TrimEnd('/');
-            if (parsed.Name.StartsWith(prefix + "/", StringComparison.Ordinal) && (best is null || prefix.Length > best.Value.Length))
+            var substitute = ImageReference.TryParse(rule.To, out var to) && (to.Tag is not null || to.Digest is not null);
+            if (!substitute && parsed.Name.StartsWith(prefix + "/", StringComparison.Ordinal) && (best is null || prefix.Length > best.Value.Length))
             {
                 best = (rule.To.TrimEnd('/') + parsed.Name[prefix.Length..], prefix.Length);
             }

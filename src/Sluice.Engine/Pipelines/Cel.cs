@@ -13,7 +13,7 @@ namespace Sluice.Engine.Pipelines;
 public static class Cel
 {
     /// <summary>Evaluates every CEL guard.</summary>
-    /// <exception cref="PipelineRunFailure">An expression does not parse or is not a boolean (Tekton's <c>CELEvaluationFailed</c>).</exception>
+    /// <exception cref="CelEvaluationException">An expression does not parse or is not a boolean.</exception>
     public static IReadOnlyDictionary<string, bool>? Evaluate(ImmutableArray<WhenExpression> expressions)
     {
         Dictionary<string, bool>? results = null;
@@ -34,12 +34,12 @@ public static class Cel
             }
             catch (FormatException e)
             {
-                throw new PipelineRunFailure("CELEvaluationFailed", $"Error evaluating CEL {expression}: {e.Message}");
+                throw new CelEvaluationException($"failed to evaluate the CEL expression {expression}: {e.Message}");
             }
 
             results[expression] = value is bool b
                 ? b
-                : throw new PipelineRunFailure("CELEvaluationFailed", $"The CEL expression {expression} is not evaluated to a boolean");
+                : throw new CelEvaluationException($"The CEL expression {expression} is not evaluated to a boolean");
         }
 
         return results;
@@ -305,5 +305,26 @@ public static class Cel
             };
             return op switch { "<" => order < 0, "<=" => order <= 0, ">" => order > 0, _ => order >= 0 };
         }
+    }
+}
+
+/// <summary>A CEL guard does not parse or does not give a boolean; the PipelineRun fails with <c>CELEvaluationFailed</c>.</summary>
+public sealed class CelEvaluationException : Exception
+{
+    /// <summary>Makes the exception.</summary>
+    public CelEvaluationException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Makes the exception.</summary>
+    public CelEvaluationException()
+    {
+    }
+
+    /// <summary>Makes the exception.</summary>
+    public CelEvaluationException(string message, Exception innerException)
+        : base(message, innerException)
+    {
     }
 }

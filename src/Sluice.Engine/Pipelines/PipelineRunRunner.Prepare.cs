@@ -17,7 +17,12 @@ public sealed partial class PipelineRunRunner
         var (graph, graphError) = PipelineGraph.Build(spec.Tasks);
         if (graph is null)
         {
-            throw new PipelineRunFailure("PipelineInvalidGraph", $"PipelineRun {ns}/{name}'s Pipeline DAG is invalid: {graphError}");
+            throw new PipelineRunFailure("PipelineInvalidGraph", $"{TektonMessages.UserError}PipelineRun {ns}/{name}'s Pipeline DAG is invalid: {graphError}")
+            {
+                Owner = spec,
+                Field = "tasks",
+                Fix = "remove the dependency that closes the cycle, or add the missing task",
+            };
         }
 
         ValidateParams(spec, run, ns, name, pipelineName);
@@ -26,18 +31,46 @@ public sealed partial class PipelineRunRunner
         {
             if (!spec.Tasks.Concat(spec.Finally).Any(t => t.Name == taskRunSpec.PipelineTaskName))
             {
-                throw new PipelineRunFailure("InvalidTaskRunSpecs", $"PipelineRun {ns}/{name} doesn't define taskRunSpecs correctly: pipelineRun's taskrunSpecs defined wrong taskName: \"{taskRunSpec.PipelineTaskName}\", does not exist in Pipeline");
+                throw new PipelineRunFailure("InvalidTaskRunSpecs", $"{TektonMessages.UserError}PipelineRun {ns}/{name} doesn't define taskRunSpecs correctly: pipelineRun's taskrunSpecs defined wrong taskName: \"{taskRunSpec.PipelineTaskName}\", does not exist in Pipeline")
+                {
+                    Owner = taskRunSpec,
+                    Field = "pipelineTaskName",
+                    Fix = $"name one of the Pipeline's tasks: {string.Join(", ", spec.Tasks.Concat(spec.Finally).Select(t => t.Name))}",
+                };
             }
+        }
+
+        var written = new Dictionary<string, PipelineTask>(StringComparer.Ordinal);
+        foreach (var task in spec.Tasks.Concat(spec.Finally))
+        {
+            written.TryAdd(task.Name, task);
         }
 
         spec = PipelineSubstitution.ApplyParameters(spec, run.Spec.Params);
         spec = PipelineSubstitution.ApplyContexts(spec, pipelineName, run);
         spec = PipelineSubstitution.ApplyWorkspaces(spec, run);
+        foreach (var task in spec.Tasks.Concat(spec.Finally))
+        {
+            try
+            {
+                Cel.Evaluate(task.When);
+            }
+            catch (CelEvaluationException e)
+            {
+                throw new PipelineRunFailure("CELEvaluationFailed", $"{TektonMessages.UserError}Error evaluating CEL {name}: {e.Message}")
+                {
+                    Owner = task.When.FirstOrDefault(w => w.Cel is not null),
+                    Field = "cel",
+                    Fix = "write a CEL expression that gives true or false",
+                };
+            }
+        }
+
         var states = new Dictionary<string, PipelineTaskState>(StringComparer.Ordinal);
         var ordered = ImmutableArray.CreateBuilder<PipelineTaskState>();
         foreach (var (task, isFinally) in spec.Tasks.Select(t => (t, false)).Concat(spec.Finally.Select(t => (t, true))))
         {
-            var state = new PipelineTaskState(task, isFinally);
+            var state = new PipelineTaskState(task, isFinally, written.GetValueOrDefault(task.Name));
             ResolveTask(state, ns, pipelineName, resolver);
             states[task.Name] = state;
             ordered.Add(state);
@@ -52,7 +85,12 @@ public sealed partial class PipelineRunRunner
             }
             catch (TaskRunFailure failure)
             {
-                throw new PipelineRunFailure("PipelineValidationFailed", $"Validation failed for pipelinerun {name} with error {failure.Message}");
+                throw new PipelineRunFailure("PipelineValidationFailed", $"{TektonMessages.UserError}Validation failed for pipelinerun {name} with error {failure.Message.Replace(TektonMessages.UserError, string.Empty, StringComparison.Ordinal)}")
+                {
+                    Owner = state.Written.Params.IsEmpty ? state.Written : state.Written.Params[0],
+                    Field = "name",
+                    Fix = $"give the pipeline task \"{state.Name}\" every param its Task requires",
+                };
             }
         }
 
@@ -75,7 +113,12 @@ public sealed partial class PipelineRunRunner
         }
 
         var pipeline = resolver.FindPipeline(reference?.Name ?? string.Empty, ns)
-            ?? throw new PipelineRunFailure("CouldntGetPipeline", $"Error retrieving pipeline for pipelinerun {ns}/{name}: pipelines.tekton.dev \"{reference?.Name}\" not found");
+            ?? throw new PipelineRunFailure("CouldntGetPipeline", $"Error retrieving pipeline for pipelinerun {ns}/{name}: error when getting Pipeline for PipelineRun {name}: tekton client cannot get pipeline {reference?.Name} from local cluster: pipelines.tekton.dev \"{reference?.Name}\" not found")
+            {
+                Owner = reference,
+                Field = "name",
+                Fix = "pass the file that defines this Pipeline to sluice, or fix pipelineRef.name",
+            };
         return (pipeline.Spec, pipeline.Metadata.Name ?? reference!.Name!);
     }
 
@@ -85,7 +128,12 @@ public sealed partial class PipelineRunRunner
         var missing = spec.Params.Where(p => p.Default is null && !given.ContainsKey(p.Name)).Select(p => p.Name).ToList();
         if (missing.Count > 0)
         {
-            throw new PipelineRunFailure("ParameterMissing", $"PipelineRun {ns}/{name} is missing some parameters required by Pipeline {ns}/{pipelineName}: pipelineRun missing parameters: [{string.Join(" ", missing)}]");
+            throw new PipelineRunFailure("ParameterMissing", $"{TektonMessages.UserError}PipelineRun {ns}/{name} is missing some parameters required by Pipeline {ns}/{pipelineName}: pipelineRun missing parameters: [{string.Join(" ", missing)}]")
+            {
+                Owner = run.Spec.Params.IsEmpty ? run : run.Spec,
+                Field = run.Spec.Params.IsEmpty ? "spec" : "params",
+                Fix = $"give {string.Join(", ", missing)} under spec.params, or pass -p {missing[0]}=VALUE",
+            };
         }
 
         var wrong = spec.Params
@@ -95,14 +143,24 @@ public sealed partial class PipelineRunRunner
             .ToList();
         if (wrong.Count > 0)
         {
-            throw new PipelineRunFailure("ParameterTypeMismatch", $"PipelineRun {ns}/{name} parameters have mismatching types with Pipeline {ns}/{pipelineName}'s parameters: parameters have inconsistent types : [{string.Join(" ", wrong)}]");
+            throw new PipelineRunFailure("ParameterTypeMismatch", $"{TektonMessages.UserError}PipelineRun {ns}/{name} parameters have mismatching types with Pipeline {ns}/{pipelineName}'s parameters: parameters have inconsistent types : [{string.Join(" ", wrong)}]")
+            {
+                Owner = run.Spec.Params.First(p => p.Name == wrong[0]),
+                Field = "value",
+                Fix = $"give {wrong[0]} as a {TypeName(spec.Params.First(p => p.Name == wrong[0]).Type)}, as the Pipeline declares it",
+            };
         }
 
         foreach (var param in spec.Params.Where(p => p.Enum.Length > 0))
         {
             if (given.TryGetValue(param.Name, out var value) && value is { Type: ParamType.String, StringValue.Length: > 0 } && !param.Enum.Contains(value.StringValue))
             {
-                throw new PipelineRunFailure("InvalidParamValue", $"PipelineRun {ns}/{name} parameters have invalid value: param `{param.Name}` value: {value.StringValue} is not in the enum list");
+                throw new PipelineRunFailure("InvalidParamValue", $"{TektonMessages.UserError}PipelineRun {ns}/{name} parameters have invalid value: param `{param.Name}` value: {value.StringValue} is not in the enum list")
+                {
+                    Owner = run.Spec.Params.First(p => p.Name == param.Name),
+                    Field = "value",
+                    Fix = $"use one of: {string.Join(", ", param.Enum)}",
+                };
             }
         }
 
@@ -125,7 +183,12 @@ public sealed partial class PipelineRunRunner
 
         if (missingKeys.Count > 0)
         {
-            throw new PipelineRunFailure("ObjectParameterMissKeys", $"PipelineRun {ns}/{name} parameters is missing object keys required by Pipeline {ns}/{pipelineName}'s parameters: pipelineRun missing object keys for parameters: map[{string.Join(" ", missingKeys.Select(kv => $"{kv.Key}:[{string.Join(" ", kv.Value)}]"))}]");
+            throw new PipelineRunFailure("ObjectParameterMissKeys", $"{TektonMessages.UserError}PipelineRun {ns}/{name} parameters is missing object keys required by Pipeline {ns}/{pipelineName}'s parameters: pipelineRun missing object keys for parameters: map[{string.Join(" ", missingKeys.Select(kv => $"{kv.Key}:[{string.Join(" ", kv.Value)}]"))}]")
+            {
+                Owner = run.Spec.Params.First(p => p.Name == missingKeys.Keys.First()),
+                Field = "value",
+                Fix = "give every key the Pipeline declares under the param's properties",
+            };
         }
     }
 
@@ -136,7 +199,12 @@ public sealed partial class PipelineRunRunner
         {
             if (declared.Optional != true && !bound.Contains(declared.Name))
             {
-                throw new PipelineRunFailure("InvalidWorkspaceBindings", $"PipelineRun {ns}/{name} doesn't bind Pipeline {ns}/{pipelineName}'s Workspaces correctly: pipeline requires workspace with name \"{declared.Name}\" be provided by pipelinerun");
+                throw new PipelineRunFailure("InvalidWorkspaceBindings", $"{TektonMessages.UserError}PipelineRun {ns}/{name} doesn't bind Pipeline {ns}/{pipelineName}'s Workspaces correctly: pipeline requires workspace with name \"{declared.Name}\" be provided by pipelinerun")
+                {
+                    Owner = run.Spec.Workspaces.IsEmpty ? run : run.Spec,
+                    Field = run.Spec.Workspaces.IsEmpty ? "spec" : "workspaces",
+                    Fix = $"bind it under spec.workspaces (for example emptyDir: {{}}), or pass -w {declared.Name}=emptyDir",
+                };
             }
         }
     }
@@ -168,7 +236,12 @@ public sealed partial class PipelineRunRunner
             }
 
             var definition = resolver.FindTask(reference.Name ?? string.Empty, ns)
-                ?? throw new PipelineRunFailure("CouldntGetTask", $"Pipeline {ns}/{pipelineName} can't be Run; it contains Tasks that don't exist: Couldn't retrieve Task \"{reference.Name}\": tasks.tekton.dev \"{reference.Name}\" not found");
+                ?? throw new PipelineRunFailure("CouldntGetTask", $"Pipeline {ns}/{pipelineName} can't be Run; it contains Tasks that don't exist: Couldn't retrieve Task \"{reference.Name}\": tasks.tekton.dev \"{reference.Name}\" not found")
+                {
+                    Owner = state.Written.TaskRef ?? (object)state.Written,
+                    Field = "name",
+                    Fix = "pass the file that defines this Task to sluice, or fix taskRef.name",
+                };
             state.Spec = definition.Spec;
             state.TaskName = definition.Metadata.Name;
             return;
@@ -200,7 +273,13 @@ public sealed partial class PipelineRunRunner
 
                 if (error is not null)
                 {
-                    throw new PipelineRunFailure("InvalidTaskResultReference", $"invalid result reference in pipeline task \"{state.Name}\": {error}");
+                    var (owner, field) = Locate(state.Written, reference);
+                    throw new PipelineRunFailure("InvalidTaskResultReference", $"invalid result reference in pipeline task \"{state.Name}\": {error}")
+                    {
+                        Owner = owner,
+                        Field = field,
+                        Fix = referenced is null ? $"name one of the Pipeline's tasks instead of \"{reference.Owner}\"" : $"declare the result \"{reference.Result}\" in the Task of \"{reference.Owner}\", or use one of its results",
+                    };
                 }
             }
         }
@@ -222,6 +301,36 @@ public sealed partial class PipelineRunRunner
         }
     }
 
+    /// <summary>Where a result reference is written in a pipeline task: a param's value, a when guard, or the task.</summary>
+    private static (object Owner, string? Field) Locate(PipelineTask task, ResultReference reference)
+    {
+        var text = $"tasks.{reference.Owner}.results.{reference.Result}";
+        foreach (var param in task.AllParams())
+        {
+            if (param.Value.Expressions().Any(e => e.StartsWith(text, StringComparison.Ordinal)))
+            {
+                return (param, "value");
+            }
+        }
+
+        foreach (var when in task.When)
+        {
+            if (when.Expressions().Any(e => e.StartsWith(text, StringComparison.Ordinal)))
+            {
+                return (when, when.Input?.Contains(text, StringComparison.Ordinal) == true ? "input" : "values");
+            }
+        }
+
+        return (task, "name");
+    }
+
+    private static string TypeName(ParamType type) => type switch
+    {
+        ParamType.Array => "array",
+        ParamType.Object => "object",
+        _ => "string",
+    };
+
     private static void ValidateOptionalWorkspaces(PipelineSpec spec, Dictionary<string, PipelineTaskState> states)
     {
         var optional = spec.Workspaces.Where(w => w.Optional == true).Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
@@ -238,7 +347,12 @@ public sealed partial class PipelineRunRunner
                 var declared = state.Spec.Workspaces.FirstOrDefault(w => w.Name == binding.Name);
                 if (optional.Contains(pipelineWorkspace) && declared is { Optional: not true })
                 {
-                    throw new PipelineRunFailure("RequiredWorkspaceMarkedOptional", $"Optional workspace not supported by task: pipeline workspace \"{pipelineWorkspace}\" is marked optional but pipeline task \"{state.Name}\" requires it be provided");
+                    throw new PipelineRunFailure("RequiredWorkspaceMarkedOptional", $"{TektonMessages.UserError}Optional workspace not supported by task: pipeline workspace \"{pipelineWorkspace}\" is marked optional but pipeline task \"{state.Name}\" requires it be provided")
+                    {
+                        Owner = binding,
+                        Field = "name",
+                        Fix = "make the pipeline workspace required, or the Task's workspace optional",
+                    };
                 }
             }
         }

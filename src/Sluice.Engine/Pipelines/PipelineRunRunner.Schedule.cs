@@ -64,6 +64,8 @@ public sealed partial class PipelineRunRunner
 
         public bool FinallyStarted { get; set; }
 
+        public Condition? Failure { get; set; }
+
         private ImmutableArray<CancellationTokenRegistration> Registrations { get; }
 
         public void Dispose()
@@ -87,26 +89,52 @@ public sealed partial class PipelineRunRunner
         var pipelineTimeout = timeouts?.Pipeline?.Value ?? _options.DefaultTimeout;
         var tasksTimeout = TasksTimeout(timeouts);
         using var control = new Control(_time, pipelineTimeout, tasksTimeout, cancellationToken);
-        var running = new List<Task>();
+        var dag = plan.Ordered.Where(s => !s.IsFinally).ToList();
+        var waitingOn = dag.ToDictionary(s => s.Name, s => plan.Graph.Parents.GetValueOrDefault(s.Name, []).Length, StringComparer.Ordinal);
+        var ready = new Queue<PipelineTaskState>(dag.Where(s => waitingOn[s.Name] == 0));
+        var running = new HashSet<PipelineTaskState>();
+        var tasks = new List<Task>();
+        var doneDag = 0;
+        var stopping = false;
+        var lastSnapshot = _time.GetTimestamp();
+
+        void MarkDone(PipelineTaskState state)
+        {
+            if (state.IsFinally)
+            {
+                return;
+            }
+
+            doneDag++;
+            stopping |= (state.IsFailure || state.ValidationError is not null) && state.Original.OnError != "continue";
+            foreach (var child in plan.Graph.Children.GetValueOrDefault(state.Name, []))
+            {
+                if (--waitingOn[child] == 0)
+                {
+                    ready.Enqueue(plan.States[child]);
+                }
+            }
+        }
+
         while (true)
         {
             Observe(control, cancellationToken, invocation);
-            if (!control.Cancelled && !control.PipelineTimedOut)
+            if (!control.Cancelled && !control.PipelineTimedOut && control.Failure is null)
             {
-                foreach (var state in plan.Ordered.Where(s => !s.IsFinally && !s.Started && !s.IsDone))
+                while (!stopping && control.Failure is null && ready.TryDequeue(out var state))
                 {
-                    if (!ParentsDone(state, plan) || IsStopping(plan))
+                    if (Decide(state, plan, run, control))
                     {
-                        continue;
+                        running.Add(state);
+                        tasks.Add(StartAsync(state, plan, run, invocation, control));
                     }
-
-                    if (Decide(state, plan, control) && !AnyValidationFailed(plan))
+                    else
                     {
-                        running.Add(StartAsync(state, plan, run, invocation, control));
+                        MarkDone(state);
                     }
                 }
 
-                if (!control.FinallyStarted && plan.Ordered.Where(s => !s.IsFinally).All(s => s.IsDone || IsStopping(plan) && !s.Started))
+                if (!control.FinallyStarted && running.All(s => s.IsFinally) && (doneDag == dag.Count || stopping || control.TasksTimedOut))
                 {
                     control.FinallyStarted = true;
                     if (FinallyTimeout(timeouts) is { } finallyTimeout && finallyTimeout > TimeSpan.Zero)
@@ -117,28 +145,34 @@ public sealed partial class PipelineRunRunner
                     var statusContext = ExecutionStatusContext(plan);
                     foreach (var state in plan.Ordered.Where(s => s.IsFinally))
                     {
-                        if (DecideFinally(state, plan, control, statusContext))
+                        if (DecideFinally(state, plan, run, control, statusContext))
                         {
-                            running.Add(StartAsync(state, plan, run, invocation, control));
+                            running.Add(state);
+                            tasks.Add(StartAsync(state, plan, run, invocation, control));
                         }
                     }
                 }
             }
 
-            running.RemoveAll(t => t.IsCompleted);
-            if (running.Count == 0)
+            if (running.Count == 0 && (ready.Count == 0 || stopping || control.Cancelled || control.PipelineTimedOut || control.Failure is not null))
             {
                 break;
             }
 
             var changed = await control.Wake.Reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
-            if (changed is not null)
+            if (changed is not null && changed.IsDone && running.Remove(changed))
             {
+                MarkDone(changed);
+            }
+
+            if (changed is not null && (plan.Ordered.Length <= 200 || _time.GetElapsedTime(lastSnapshot) > TimeSpan.FromMilliseconds(250)))
+            {
+                lastSnapshot = _time.GetTimestamp();
                 await EmitAsync(run with { Status = Snapshot(run, plan, control) }, CancellationToken.None).ConfigureAwait(false);
             }
         }
 
-        await Task.WhenAll(running).ConfigureAwait(false);
+        await Task.WhenAll(tasks).ConfigureAwait(false);
         Observe(control, cancellationToken, invocation);
         return run with { Status = Final(run, plan, control, pipelineTimeout, tasksTimeout) };
     }
@@ -180,20 +214,21 @@ public sealed partial class PipelineRunRunner
         }
     }
 
-    private static bool ParentsDone(PipelineTaskState state, Plan plan) =>
-        plan.Graph.Parents.GetValueOrDefault(state.Name, []).All(p => plan.States[p].IsDone);
-
     private static bool IsStopping(Plan plan) =>
         plan.Ordered.Any(s => !s.IsFinally && (s.IsFailure || s.ValidationError is not null) && s.Original.OnError != "continue");
 
-    private static bool AnyValidationFailed(Plan plan) => plan.Ordered.Any(s => s.ValidationError is not null);
-
     /// <summary>Decides a DAG task whose parents are done: skip it, fail its validation, or let it start (true).</summary>
-    private bool Decide(PipelineTaskState state, Plan plan, Control control)
+    private bool Decide(PipelineTaskState state, Plan plan, PipelineRun run, Control control)
     {
         var (replacements, error, owner) = ResultResolution.Resolve(state.Original, plan.States);
         state.Task = error is null ? ResultResolution.Apply(state.Original, replacements) : state.Original;
-        if (!WhenEvaluation.Allows(state.Task.When, Cel.Evaluate(state.Task.When)))
+        var allowed = Allows(state.Task, run, control);
+        if (control.Failure is not null)
+        {
+            return false;
+        }
+
+        if (!allowed)
         {
             return Skip(state, plan, WhenSkip);
         }
@@ -227,7 +262,7 @@ public sealed partial class PipelineRunRunner
         return true;
     }
 
-    private bool DecideFinally(PipelineTaskState state, Plan plan, Control control, Replacements statusContext)
+    private bool DecideFinally(PipelineTaskState state, Plan plan, PipelineRun run, Control control, Replacements statusContext)
     {
         var task = ResultResolution.Apply(state.Original, statusContext);
         var (replacements, error, _) = ResultResolution.Resolve(task, plan.States);
@@ -238,7 +273,13 @@ public sealed partial class PipelineRunRunner
         }
 
         state.Task = ResultResolution.Apply(task, replacements);
-        if (!WhenEvaluation.Allows(state.Task.When, Cel.Evaluate(state.Task.When)))
+        var allowed = Allows(state.Task, run, control);
+        if (control.Failure is not null)
+        {
+            return false;
+        }
+
+        if (!allowed)
         {
             return Skip(state, plan, WhenSkip);
         }
@@ -254,6 +295,24 @@ public sealed partial class PipelineRunRunner
         }
 
         return !IsEmptyMatrix(state.Task) || Skip(state, plan, EmptyMatrixSkip);
+    }
+
+    /// <summary>Whether the task's guards hold; a CEL guard that fails to evaluate fails the whole run, as in Tekton.</summary>
+    private bool Allows(PipelineTask task, PipelineRun run, Control control)
+    {
+        try
+        {
+            return WhenEvaluation.Allows(task.When, Cel.Evaluate(task.When));
+        }
+        catch (CelEvaluationException e)
+        {
+            control.Failure ??= Failed("CELEvaluationFailed", $"{TektonMessages.UserError}Error evaluating CEL {run.Metadata.Name}: {e.Message}");
+            control.DagStop.Set(CancelledByPipeline, false);
+            control.FinallyStop.Set(CancelledByPipeline, false);
+            control.DagRuns.Cancel();
+            control.FinallyRuns.Cancel();
+            return false;
+        }
     }
 
     private bool Skip(PipelineTaskState state, Plan plan, string reason)

@@ -239,7 +239,7 @@ public sealed partial class PipelineRunRunner
     /// <summary>Tekton's <c>PropagateResults</c>: finished tasks' results reach an inline spec directly.</summary>
     private static TaskSpec? PropagateResults(PipelineTaskState state, Plan plan)
     {
-        if (state.Spec is null || state.TaskName is not null)
+        if (state.Spec is null || state.TaskName is not null || !state.Original.SpecExpressions().Any(e => e.StartsWith("tasks.", StringComparison.Ordinal)))
         {
             return state.Spec;
         }

@@ -32,12 +32,13 @@ public sealed partial class PipelineRunRunner
 
     private PipelineRunStatus Final(PipelineRun run, Plan plan, Control control, TimeSpan pipelineTimeout, TimeSpan? tasksTimeout)
     {
+        var stopping = IsStopping(plan);
         foreach (var state in plan.Ordered.Where(s => !s.Started && !s.IsDone))
         {
             var reason = control.PipelineTimedOut ? PipelineTimeoutSkip
                 : !state.IsFinally && control.TasksTimedOut ? TasksTimeoutSkip
                 : state.IsFinally && control.FinallyTimedOut ? FinallyTimeoutSkip
-                : !state.IsFinally && IsStopping(plan) ? StoppingSkip
+                : !state.IsFinally && stopping ? StoppingSkip
                 : null;
             if (reason is not null && !control.Cancelled)
             {
@@ -53,7 +54,11 @@ public sealed partial class PipelineRunRunner
             FinallyStartTime = control.FinallyStarted ? run.Status!.FinallyStartTime ?? Now() : null,
         };
         Condition condition;
-        if (control.PipelineTimedOut)
+        if (control.Failure is { } failure)
+        {
+            condition = failure;
+        }
+        else if (control.PipelineTimedOut)
         {
             condition = Failed("PipelineRunTimeout", $"PipelineRun \"{name}\" failed to finish within \"{Model.Duration.From(pipelineTimeout)}\"");
         }

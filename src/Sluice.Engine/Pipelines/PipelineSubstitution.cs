@@ -176,12 +176,12 @@ public static class PipelineSubstitution
     {
         if (!visiting.Add(key))
         {
-            throw new PipelineRunFailure("PipelineValidationFailed", $"parameter resolution failed: circular dependency detected in param \"{key}\"");
+            throw new PipelineRunFailure("PipelineValidationFailed", $"{TektonMessages.UserError}parameter resolution failed: circular dependency detected in param \"{key}\"");
         }
 
         if (depth > 64)
         {
-            throw new PipelineRunFailure("PipelineValidationFailed", $"parameter resolution failed: maximum recursion depth (64) exceeded for param \"{key}\"");
+            throw new PipelineRunFailure("PipelineValidationFailed", $"{TektonMessages.UserError}parameter resolution failed: maximum recursion depth (64) exceeded for param \"{key}\"");
         }
 
         var references = Variables.Expressions(value).Where(e => e.StartsWith("params.", StringComparison.Ordinal)).ToList();
@@ -194,7 +194,7 @@ public static class PipelineSubstitution
 
             if (!unresolved.TryGetValue(reference, out var inner))
             {
-                throw new PipelineRunFailure("PipelineValidationFailed", $"parameter resolution failed: param \"{key}\" references undefined param \"{reference}\"");
+                throw new PipelineRunFailure("PipelineValidationFailed", $"{TektonMessages.UserError}parameter resolution failed: param \"{key}\" references undefined param \"{reference}\"");
             }
 
             ResolveString(reference, inner, resolved, unresolved, visiting, depth + 1);
@@ -221,6 +221,15 @@ public sealed class PipelineRunFailure : Exception
 
     /// <summary>Whether the cause is a feature only a Kubernetes cluster provides (resolvers, CSI volumes...).</summary>
     public bool NeedsCluster { get; }
+
+    /// <summary>The object in the input the failure is about, so it can be shown at its position.</summary>
+    public object? Owner { get; init; }
+
+    /// <summary>The field of <see cref="Owner"/> the failure is about.</summary>
+    public string? Field { get; init; }
+
+    /// <summary>How to fix it, when there is an obvious fix.</summary>
+    public string? Fix { get; init; }
 
     /// <summary>Makes the failure.</summary>
     public PipelineRunFailure()

@@ -8,12 +8,16 @@ namespace Sluice.Engine.Pipelines;
 /// <summary>Where one pipeline task (or finally task) is in a PipelineRun, with Tekton's predicates over it.</summary>
 internal sealed class PipelineTaskState
 {
-    public PipelineTaskState(PipelineTask task, bool isFinally)
+    public PipelineTaskState(PipelineTask task, bool isFinally, PipelineTask? written = null)
     {
         Task = task;
         Original = task;
+        Written = written ?? task;
         IsFinally = isFinally;
     }
+
+    /// <summary>The task as the input wrote it, before any substitution: what error locations point at.</summary>
+    public PipelineTask Written { get; }
 
     /// <summary>The task as written after pipeline-level substitution.</summary>
     public PipelineTask Original { get; }

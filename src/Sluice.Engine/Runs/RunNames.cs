@@ -49,16 +49,30 @@ public static class ChildNames
     public static string Make(string parent, string suffix)
     {
         const int Longest = 63;
-        var name = parent + suffix;
-        if (name.Length <= Longest)
+        const int Head = Longest - 32;
+        if (parent.Length <= Longest - suffix.Length)
         {
-            return name;
+            return parent + suffix;
         }
 
-        var hash = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(name)));
-        var head = Longest - hash.Length;
-        var prefix = parent.Length > head ? parent[..head] : parent;
-        var result = (prefix + suffix)[..Math.Min(prefix.Length + suffix.Length, head)].TrimEnd('-') + hash;
-        return result.Length > Longest ? result[..Longest] : result;
+        if (Head - suffix.Length <= 0)
+        {
+            var whole = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(parent + suffix)));
+            var result = (parent.Length > Head ? parent[..Head] : parent) + whole;
+            if (Longest - result.Length is > 0 and var pad)
+            {
+                result += suffix[..pad];
+            }
+
+            var end = result.Length;
+            while (end > 0 && !char.IsAsciiLetterOrDigit(result[end - 1]))
+            {
+                end--;
+            }
+
+            return result[..end];
+        }
+
+        return parent[..(Head - suffix.Length)] + Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(parent))) + suffix;
     }
 }

@@ -23,7 +23,7 @@ public static class TaskRunChecks
         var missing = declared.Where(p => !names.Contains(p.Name) && p.Default is null).Select(p => p.Name).ToList();
         if (missing.Count > 0)
         {
-            throw new TaskRunFailure("TaskRunValidationFailed", $"invalid input params for task {taskName}: missing values for these params which have no default values: [{string.Join(" ", missing)}]");
+            throw new TaskRunFailure("TaskRunValidationFailed", $"{TektonMessages.UserError}invalid input params for task {taskName}: missing values for these params which have no default values: [{string.Join(" ", missing)}]");
         }
 
         var types = declared.ToDictionary(p => p.Name, p => p.Type, StringComparer.Ordinal);
@@ -34,7 +34,7 @@ public static class TaskRunChecks
             .ToList();
         if (wrong.Count > 0)
         {
-            throw new TaskRunFailure("TaskRunValidationFailed", $"invalid input params for task {taskName}: param types don't match the user-specified type: [{string.Join(" ", wrong)}]");
+            throw new TaskRunFailure("TaskRunValidationFailed", $"{TektonMessages.UserError}invalid input params for task {taskName}: param types don't match the user-specified type: [{string.Join(" ", wrong)}]");
         }
 
         var missingKeys = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
@@ -57,7 +57,7 @@ public static class TaskRunChecks
 
         if (missingKeys.Count > 0)
         {
-            throw new TaskRunFailure("TaskRunValidationFailed", $"invalid input params for task {taskName}: missing keys for these params which are required in ParamSpec's properties map[{string.Join(" ", missingKeys.Select(kv => $"{kv.Key}:[{string.Join(" ", kv.Value)}]"))}]");
+            throw new TaskRunFailure("TaskRunValidationFailed", $"{TektonMessages.UserError}invalid input params for task {taskName}: missing keys for these params which are required in ParamSpec's properties map[{string.Join(" ", missingKeys.Select(kv => $"{kv.Key}:[{string.Join(" ", kv.Value)}]"))}]");
         }
 
         foreach (var param in given)
@@ -65,7 +65,7 @@ public static class TaskRunChecks
             var spec2 = declared.FirstOrDefault(p => p.Name == param.Name);
             if (spec2 is { Enum.IsEmpty: false } && param.Value is { Type: ParamType.String, StringValue.Length: > 0 } && !spec2.Enum.Contains(param.Value.StringValue))
             {
-                throw new TaskRunFailure("InvalidParamValue", $"param `{param.Name}` value: {param.Value.StringValue} is not in the enum list");
+                throw new TaskRunFailure("InvalidParamValue", $"{TektonMessages.UserError}param `{param.Name}` value: {param.Value.StringValue} is not in the enum list");
             }
         }
     }
@@ -79,7 +79,7 @@ public static class TaskRunChecks
         {
             if (declaration.Optional != true && !bound.Contains(declaration.Name))
             {
-                throw new TaskRunFailure("TaskRunValidationFailed", $"declared workspace \"{declaration.Name}\" is required but has not been bound");
+                throw new TaskRunFailure("TaskRunValidationFailed", $"{TektonMessages.UserError}declared workspace \"{declaration.Name}\" is required but has not been bound");
             }
         }
     }
@@ -91,13 +91,13 @@ public static class TaskRunChecks
         var steps = spec.Steps.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var over in runSpec.StepSpecs.Where(o => !steps.Contains(o.Name)))
         {
-            throw new TaskRunFailure("TaskRunValidationFailed", $"invalid StepOverride: No Step named {over.Name}");
+            throw new TaskRunFailure("TaskRunValidationFailed", $"{TektonMessages.UserError}invalid StepOverride: No Step named {over.Name}");
         }
 
         var sidecars = spec.Sidecars.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var over in runSpec.SidecarSpecs.Where(o => !sidecars.Contains(o.Name)))
         {
-            throw new TaskRunFailure("TaskRunValidationFailed", $"invalid SidecarOverride: No Sidecar named {over.Name}");
+            throw new TaskRunFailure("TaskRunValidationFailed", $"{TektonMessages.UserError}invalid SidecarOverride: No Sidecar named {over.Name}");
         }
     }
 
@@ -137,7 +137,7 @@ public static class TaskRunChecks
 
         if (outOfBound.Count > 0)
         {
-            throw new TaskRunFailure("TaskRunValidationFailed", $"non-existent param references:[{string.Join(" ", outOfBound)}]");
+            throw new TaskRunFailure("TaskRunValidationFailed", $"{TektonMessages.UserError}non-existent param references:[{string.Join(" ", outOfBound)}]");
         }
     }
 

@@ -17,6 +17,15 @@ public sealed class TaskRunFailure : Exception
     /// <summary>Whether the cause is a feature only a Kubernetes cluster provides (resolvers, CSI volumes...).</summary>
     public bool NeedsCluster { get; }
 
+    /// <summary>The object in the input the failure is about, so it can be shown at its position.</summary>
+    public object? Owner { get; init; }
+
+    /// <summary>The field of <see cref="Owner"/> the failure is about.</summary>
+    public string? Field { get; init; }
+
+    /// <summary>How to fix it, when there is an obvious fix.</summary>
+    public string? Fix { get; init; }
+
     /// <summary>Makes the failure.</summary>
     public TaskRunFailure()
     {

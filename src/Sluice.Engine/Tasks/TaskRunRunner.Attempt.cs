@@ -97,12 +97,20 @@ public sealed partial class TaskRunRunner
 
     private TaskRunStatus Stopped(TaskRunStatus status, TaskRun run, TaskRunInvocation invocation, bool ownTimeout, TimeSpan timeout)
     {
+        var reason = ownTimeout ? "TaskRunTimeout" : "TaskRunCancelled";
         var steps = status.Steps.Select(s => s.Terminated is not null ? s : s with
         {
             Running = null,
             Waiting = null,
-            Terminated = new ContainerTerminated { ExitCode = 1, Reason = ownTimeout ? "TaskRunTimeout" : "TaskRunCancelled", StartedAt = s.Running?.StartedAt, FinishedAt = Now() },
-            TerminationReason = ownTimeout ? "TimeoutExceeded" : "Cancelled",
+            Terminated = new ContainerTerminated
+            {
+                ExitCode = 1,
+                Reason = reason,
+                Message = $"Step {s.Name} terminated as pod {status.PodName} is terminated",
+                StartedAt = s.Running?.StartedAt ?? run.Metadata.CreationTimestamp ?? status.StartTime,
+                FinishedAt = Now(),
+            },
+            TerminationReason = reason,
         }).ToImmutableArray();
         var name = run.Metadata.Name;
         Condition condition;
@@ -112,8 +120,7 @@ public sealed partial class TaskRunRunner
         }
         else
         {
-            var suffix = invocation.Stop?.Message is { } message ? " " + message : string.Empty;
-            condition = Failed("TaskRunCancelled", $"TaskRun {Quote(name ?? string.Empty)} was cancelled.{suffix}");
+            condition = Failed("TaskRunCancelled", $"TaskRun {Quote(name ?? string.Empty)} was cancelled. {invocation.Stop?.Message}");
         }
 
         return status with { Steps = steps, Conditions = [condition], CompletionTime = Now() };

@@ -100,21 +100,22 @@ public sealed partial class TaskRunRunner
                     await tail.ConfigureAwait(false);
                     cancellationToken.ThrowIfCancellationRequested();
                     var onErrorContinue = step.OnError == "continue";
-                    var terminationReason = timedOut ? "TimeoutExceeded" : exit.ExitCode == 0 ? "Completed" : onErrorContinue ? "Continued" : null;
+                    var containerReason = exit.OomKilled ? "OOMKilled" : exit.ExitCode == 0 || (onErrorContinue && !timedOut) ? "Completed" : "Error";
+                    var terminationReason = timedOut ? "TimeoutExceeded" : exit.ExitCode == 0 ? "Completed" : onErrorContinue ? "Continued" : containerReason;
                     if (exit.ExitCode == 0 || (onErrorContinue && !timedOut))
                     {
                         await sandbox.WriteFileAsync(InternalVolumes.Steps, $"step-{planned.StatusName}/exitCode", Utf8(Code(exit.ExitCode)), 0x1A4, cancellationToken).ConfigureAwait(false);
                     }
 
                     var results = await ReadStepResultsAsync(sandbox, planned, step, cancellationToken).ConfigureAwait(false);
-                    stepResults[planned.ContainerName] = results;
+                    stepResults[planned.StatusName] = results;
                     steps[i] = steps[i] with
                     {
                         Running = null,
                         Terminated = new ContainerTerminated
                         {
                             ExitCode = exit.ExitCode,
-                            Reason = exit.OomKilled ? "OOMKilled" : exit.ExitCode == 0 ? "Completed" : "Error",
+                            Reason = containerReason,
                             StartedAt = Runs.Timestamps.Format(exit.StartedAt),
                             FinishedAt = Runs.Timestamps.Format(exit.FinishedAt),
                         },
@@ -127,8 +128,7 @@ public sealed partial class TaskRunRunner
                     }
                     else if (exit.ExitCode != 0 && !onErrorContinue)
                     {
-                        failure = exit.OomKilled ? $"\"{planned.ContainerName}\" exited with code {Code(exit.ExitCode)}: OOMKilled" : $"\"{planned.ContainerName}\" exited with code {Code(exit.ExitCode)}";
-                        status = status with { Annotations = status.Annotations.SetItem("sluice.dev/failure-reason", exit.OomKilled ? "StepOOM" : "StepFailed") };
+                        failure = $"\"{planned.ContainerName}\" exited with code {Code(exit.ExitCode)}: {containerReason}";
                     }
 
                     await EmitAsync(run with { Status = status with { Steps = [.. steps] } }, invocation, cancellationToken).ConfigureAwait(false);
@@ -140,7 +140,7 @@ public sealed partial class TaskRunRunner
             await DisposeQuietlyAsync(next).ConfigureAwait(false);
         }
 
-        status = status with { Steps = [.. steps], Annotations = status.Annotations.Remove("sluice.dev/failure-reason") };
+        status = status with { Steps = [.. steps] };
         if (failure is not null)
         {
             var reason = steps.Any(s => s.Terminated?.Reason == "OOMKilled") ? "StepOOM" : "StepFailed";
@@ -196,7 +196,7 @@ public sealed partial class TaskRunRunner
     {
         var results = ImmutableArray.CreateBuilder<RunResult>();
         var mismatched = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var stepResults = status.Steps.ToDictionary(s => $"step-{s.Name}", s => s.Results, StringComparer.Ordinal);
+        var stepResults = status.Steps.ToDictionary(s => s.Name, s => s.Results, StringComparer.Ordinal);
         var fromSteps = TaskRunSubstitution.StepResultReplacements(stepResults);
         foreach (var declared in spec.Results)
         {
@@ -238,7 +238,7 @@ public sealed partial class TaskRunRunner
         if (mismatched.Count > 0 && status.Conditions[0].Status == "True")
         {
             var detail = string.Join(",", mismatched.Select(kv => $" \"{kv.Key}\": {kv.Value}"));
-            return status with { Conditions = [Failed("TaskRunValidationFailed", $"Provided results don't match declared results; may be invalid JSON or missing result declaration: {detail}")] };
+            return status with { Conditions = [Failed("TaskRunValidationFailed", $"{TektonMessages.UserError}Provided results don't match declared results; may be invalid JSON or missing result declaration: {detail}")] };
         }
 
         return status;

@@ -69,7 +69,7 @@ public sealed partial class TaskRunRunner
         {
             var attempt = await RunAttemptAsync(run with { Status = status with { RetriesStatus = retriesStatus } }, spec, taskName, retriesStatus.Length, invocation, cancellationToken).ConfigureAwait(false);
             var succeeded = attempt.Conditions[0].Status == "True";
-            var stopped = attempt.Conditions[0].Reason is "TaskRunCancelled" or "TaskRunTimeout";
+            var stopped = attempt.Conditions[0].Reason == "TaskRunCancelled";
             if (succeeded || stopped || retriesStatus.Length >= retries || cancellationToken.IsCancellationRequested)
             {
                 var final = attempt with { RetriesStatus = retriesStatus, TaskSpec = spec };
