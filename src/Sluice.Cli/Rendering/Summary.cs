@@ -24,7 +24,7 @@ public static class Summary
         text.Append(terminal.Paint(run.Kind, Tint.Bold)).Append(' ').Append(run.Metadata.Name).Append(' ').Append(outcome).Append(took);
         if (!string.IsNullOrEmpty(condition?.Message))
         {
-            text.Append(": ").Append(condition.Message);
+            text.Append(": ").Append(condition.Message.TrimEnd());
         }
 
         text.Append('\n');
@@ -33,7 +33,7 @@ public static class Summary
             foreach (var task in progress.Tasks.Where(t => t.Condition is { Status: "False" }))
             {
                 text.Append("  ").Append(terminal.Paint("✗", Tint.Red)).Append(' ').Append(task.Key)
-                    .Append(" (TaskRun ").Append(task.TaskRun).Append(") ").Append(task.Condition!.Reason).Append(": ").Append(task.Condition.Message).Append('\n');
+                    .Append(" (TaskRun ").Append(task.TaskRun).Append(") ").Append(task.Condition!.Reason).Append(": ").Append(task.Condition.Message?.TrimEnd()).Append('\n');
             }
 
             foreach (var skipped in pipelineRun.Status?.SkippedTasks ?? [])
