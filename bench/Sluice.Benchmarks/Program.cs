@@ -16,11 +16,14 @@ foreach (var suite in suites)
         case "docker":
             figures.AddRange(await DockerBenchmarks.RunAsync());
             break;
+        case "host":
+            figures.AddRange(await HostBenchmarks.RunAsync(Setting("SLUICE_BINARY", "artifacts/sluice/sluice")));
+            break;
         case "validate":
             figures.Add(ValidateBenchmark.Run(Setting("SLUICE_BINARY", "artifacts/sluice/sluice"), Setting("SLUICE_CONFORMANCE_DIR", "../shared/conformance")));
             break;
         default:
-            Console.Error.WriteLine($"unknown suite {suite}; known: engine, engine-small, docker, validate");
+            Console.Error.WriteLine($"unknown suite {suite}; known: engine, engine-small, docker, host, validate");
             return 2;
     }
 }
