@@ -36,6 +36,7 @@ main() {
     printf 'test: conformance data: %s\n' "$SLUICE_CONFORMANCE_DIR"
     bash "$REPOSITORY_ROOT/eng/install.sh"
     bash "$REPOSITORY_ROOT/eng/images/build.sh"
+    SLUICE_TEST_POSTGRES=$(bash "$REPOSITORY_ROOT/eng/postgres.sh"); export SLUICE_TEST_POSTGRES
     cd "$REPOSITORY_ROOT"
     dotnet test Sluice.slnx "$@"
 }
