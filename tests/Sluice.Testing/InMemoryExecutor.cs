@@ -47,7 +47,19 @@ public sealed class InMemoryExecutor(Func<StepCall, StepBehaviour> behave) : IEx
     public ValueTask<ITaskRunSandbox> PrepareTaskRunAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _sandboxes);
-        return ValueTask.FromResult<ITaskRunSandbox>(new Sandbox(spec));
+        var sandbox = new Sandbox(spec);
+        foreach (var volume in spec.Volumes)
+        {
+            if (volume.Source is FilesSource files)
+            {
+                foreach (var file in files.Files)
+                {
+                    sandbox.Put(volume.Name, file.Path, file.Content);
+                }
+            }
+        }
+
+        return ValueTask.FromResult<ITaskRunSandbox>(sandbox);
     }
 
     /// <inheritdoc />
@@ -87,6 +99,8 @@ public sealed class InMemoryExecutor(Func<StepCall, StepBehaviour> behave) : IEx
         public string Id { get; } = $"{spec.TaskRunName}-pod";
 
         public IReadOnlyList<IStepProcess> Sidecars => [];
+
+        public void Put(string volume, string path, ReadOnlyMemory<byte> content) => _files[(volume, path)] = content.ToArray();
 
         public ValueTask WriteFileAsync(string volume, string path, ReadOnlyMemory<byte> content, int mode, CancellationToken cancellationToken)
         {

@@ -157,7 +157,7 @@ public sealed partial class TaskRunRunner
         TaskRunName = run.Metadata.Name ?? "taskrun",
         Namespace = run.Metadata.Namespace ?? _options.DefaultNamespace,
         Network = run.Spec.PodTemplate?.HostNetwork == true ? NetworkMode.Host : _options.Network,
-        Volumes = plan.Volumes,
+        Volumes = WithScripts(plan),
         StepCount = plan.Steps.Length,
         ExtraHosts = _options.ExtraHosts.AddRange(run.Spec.PodTemplate?.HostAliases.SelectMany(a => a.Hostnames.Select(h => $"{h}:{a.Ip}")) ?? []),
         Sidecars = [.. plan.Sidecars.Select(s => new SidecarSpec(Finish(s, images[s.Image]), Readiness(s.Sidecar!)))],
@@ -211,9 +211,21 @@ public sealed partial class TaskRunRunner
         return planned.Container with { Image = image, Argv = argv };
     }
 
+    /// <summary>
+    /// The scripts volume holds its files from the start, as Tekton's place-scripts init container does,
+    /// so that sidecars, which start while the sandbox is prepared, find their scripts.
+    /// </summary>
+    private static ImmutableArray<SandboxVolume> WithScripts(SandboxPlan plan)
+    {
+        var scripts = plan.Files.Where(f => f.Volume == InternalVolumes.Scripts).Select(f => new SandboxFile(f.Path, f.Content, f.Mode)).ToImmutableArray();
+        return scripts.IsEmpty
+            ? plan.Volumes
+            : [.. plan.Volumes.Select(v => v.Name == InternalVolumes.Scripts ? v with { Source = new FilesSource(scripts) } : v)];
+    }
+
     private static async Task PrepareFilesAsync(ITaskRunSandbox sandbox, SandboxPlan plan, CancellationToken cancellationToken)
     {
-        foreach (var file in plan.Files)
+        foreach (var file in plan.Files.Where(f => f.Volume != InternalVolumes.Scripts))
         {
             await sandbox.WriteFileAsync(file.Volume, file.Path, file.Content, file.Mode, cancellationToken).ConfigureAwait(false);
         }

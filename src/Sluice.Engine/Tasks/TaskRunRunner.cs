@@ -116,7 +116,8 @@ public sealed partial class TaskRunRunner
             throw new TaskRunFailure("TaskRunResolutionFailed", $"remote resolution with the \"{reference.Resolver}\" resolver needs a cluster; give the Task in the files passed to sluice and refer to it by name", needsCluster: true);
         }
 
-        if (reference.Kind is not null and not "Task" || reference.ApiVersion is not null)
+        // Tekton's local resolver reads any kind other than ClusterTask as a namespaced Task.
+        if (reference.ApiVersion is not null)
         {
             throw new TaskRunFailure("TaskRunResolutionFailed", $"custom task kind \"{reference.Kind}\" ({reference.ApiVersion}) is not known to Sluice");
         }
