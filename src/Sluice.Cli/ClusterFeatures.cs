@@ -23,6 +23,7 @@ public static class ClusterFeatures
             {
                 "LimitRange" => "a LimitRange (namespace default resource limits) is applied by a cluster's admission control",
                 "SecretProviderClass" => "a SecretProviderClass is served by a cluster's CSI secrets driver",
+                "ClusterRoleBinding" or "RoleBinding" or "ClusterRole" or "Role" => $"a {kind} grants rights in a cluster's role-based access control, which a run here neither has nor needs",
                 _ => null,
             };
             if (feature is not null)
