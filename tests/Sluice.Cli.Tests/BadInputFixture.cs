@@ -6,11 +6,15 @@ namespace Sluice.Cli.Tests;
 /// The corpus, with its generated files (among them the 100 MiB scalar) written once for the class into
 /// a temporary directory. <c>SLUICE_HOME</c> points at a directory that must never appear and
 /// <c>DOCKER_HOST</c> at a socket that does not exist, so a run that got past validation could start
-/// nothing and would show.
+/// nothing and would show. Both are the process's environment, so the tests that use this fixture run
+/// alone (<see cref="BadInputCollection"/>) and the previous values come back when they are done.
 /// </summary>
 public sealed class BadInputFixture : IDisposable
 {
+    private static readonly string[] Overridden = ["SLUICE_HOME", "DOCKER_HOST"];
+
     private readonly Dictionary<string, CorpusEntry> _entries;
+    private readonly Dictionary<string, string?> _previous = Overridden.ToDictionary(n => n, Environment.GetEnvironmentVariable, StringComparer.Ordinal);
 
     public BadInputFixture()
     {
@@ -30,5 +34,20 @@ public sealed class BadInputFixture : IDisposable
 
     internal string PathOf(CorpusEntry entry) => Corpus.PathOf(entry, RepositoryPaths.BadInput, GeneratedDirectory);
 
-    public void Dispose() => Directory.Delete(GeneratedDirectory, recursive: true);
+    public void Dispose()
+    {
+        foreach (var (name, value) in _previous)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+
+        Directory.Delete(GeneratedDirectory, recursive: true);
+    }
 }
+
+/// <summary>
+/// The bad-input tests change the process's environment (see <see cref="BadInputFixture"/>), so no other test
+/// may run beside them: a command another test starts meanwhile would find no Docker.
+/// </summary>
+[CollectionDefinition(nameof(BadInputCollection), DisableParallelization = true)]
+public sealed class BadInputCollection;

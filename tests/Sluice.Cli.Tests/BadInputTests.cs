@@ -3,6 +3,7 @@ using Sluice.Cli.Tests.BadInput;
 namespace Sluice.Cli.Tests;
 
 /// <summary>Every file of the broken-input corpus is refused by <c>sluice validate</c> and <c>sluice run</c> as promised.</summary>
+[Collection(nameof(BadInputCollection))]
 public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadInputFixture>
 {
     public static TheoryData<string> Files => [.. Corpus.ReadManifest(RepositoryPaths.BadInput).Select(e => e.Name)];

@@ -16,10 +16,10 @@ public static class DiagnosticPrinter
             var prefix = where.Length > 0 ? where + ": " : string.Empty;
             var field = diagnostic.FieldPath.Length > 0 ? diagnostic.FieldPath + ": " : string.Empty;
             var label = color ? "\e[31merror\e[0m" : "error";
-            error.WriteLine($"{prefix}{label}: {field}{diagnostic.Message}");
+            error.WriteLine($"{prefix}{label}: {OneLine(field)}{OneLine(diagnostic.Message)}");
             if (diagnostic.Fix is { } fix)
             {
-                error.WriteLine($"  {(color ? "\e[2m" : string.Empty)}fix: {fix}{(color ? "\e[0m" : string.Empty)}");
+                error.WriteLine($"  {(color ? "\e[2m" : string.Empty)}fix: {OneLine(fix)}{(color ? "\e[0m" : string.Empty)}");
             }
         }
 
@@ -28,4 +28,13 @@ public static class DiagnosticPrinter
             error.WriteLine(count == 1 ? $"1 problem found; {outcome}." : $"{count} problems found; {outcome}.");
         }
     }
+
+    /// <summary>
+    /// Keeps a problem on its line: messages quote values as Go's %q does, and a line break that still gets
+    /// through is shown escaped, so that every problem is one line followed by its fix.
+    /// </summary>
+    private static string OneLine(string text) =>
+        text.AsSpan().IndexOfAny('\r', '\n') < 0
+            ? text
+            : text.Replace("\r\n", "\\n", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal);
 }

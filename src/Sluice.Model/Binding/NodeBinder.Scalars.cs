@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Sluice.Model.Diagnostics;
 using Sluice.Model.Kubernetes;
 using Sluice.Model.Pipelines;
 using Sluice.Model.Yaml;
@@ -24,7 +25,7 @@ internal sealed partial class NodeBinder
 
         var fix = node switch
         {
-            YamlScalar s => $"quote it: \"{s.Value}\"",
+            YamlScalar s => $"quote it: {GoQuote.Of(s.Value)}",
             YamlMapping => "quote the text, or write it as a block scalar (|) if it spans lines; a \"key: value\" inside it makes it a mapping",
             _ => "quote the text, or write it as a block scalar (|); \"- \" or [...] makes it a list",
         };
@@ -109,7 +110,7 @@ internal sealed partial class NodeBinder
                     return ParamValue.Of(scalar.Kind == ScalarKind.Null ? string.Empty : text);
                 }
 
-                diagnostics.Add(node.Location, path, error!, $"quote it: \"{scalar.Value}\"");
+                diagnostics.Add(node.Location, path, error!, $"quote it: {GoQuote.Of(scalar.Value)}");
                 return null;
             case YamlSequence sequence:
                 {
@@ -117,18 +118,13 @@ internal sealed partial class NodeBinder
                     for (var i = 0; i < sequence.Items.Length; i++)
                     {
                         var item = sequence.Items[i];
-                        if (!Spend(item))
-                        {
-                            return null;
-                        }
-
                         if (item is YamlScalar { Kind: ScalarKind.String or ScalarKind.Null } s)
                         {
                             items.Add(s.Kind == ScalarKind.Null ? string.Empty : s.Value);
                         }
                         else
                         {
-                            Mismatch(item, $"{path}[{i}]", "a string (array values hold strings)", item is YamlScalar v ? $"quote it: \"{v.Value}\"" : "give each item as a string");
+                            Mismatch(item, $"{path}[{i}]", "a string (array values hold strings)", item is YamlScalar v ? $"quote it: {GoQuote.Of(v.Value)}" : "give each item as a string");
                         }
                     }
 
@@ -140,18 +136,13 @@ internal sealed partial class NodeBinder
                     var entries = new List<KeyValuePair<string, string>>(mapping.Entries.Length);
                     foreach (var (key, value) in mapping.Entries)
                     {
-                        if (!Spend(value))
-                        {
-                            return null;
-                        }
-
                         if (value is YamlScalar { Kind: ScalarKind.String or ScalarKind.Null } s)
                         {
                             entries.Add(new(key.Value, s.Kind == ScalarKind.Null ? string.Empty : s.Value));
                         }
                         else
                         {
-                            Mismatch(value, Join(path, key.Value), "a string (object values hold strings)", value is YamlScalar v ? $"quote it: \"{v.Value}\"" : "give each key a string value");
+                            Mismatch(value, Join(path, key.Value), "a string (object values hold strings)", value is YamlScalar v ? $"quote it: {GoQuote.Of(v.Value)}" : "give each key a string value");
                         }
                     }
 
@@ -165,7 +156,7 @@ internal sealed partial class NodeBinder
 
     private JsonNode? ToJson(YamlNode node, int depth)
     {
-        if (!Spend(node) || !WithinDepth(_depth + depth, node))
+        if (node.Reported || !WithinDepth(_depth + depth, node))
         {
             return null;
         }

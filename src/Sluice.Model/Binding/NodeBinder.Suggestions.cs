@@ -1,10 +1,12 @@
+using Sluice.Model.Diagnostics;
+
 namespace Sluice.Model.Binding;
 
 /// <summary>Fixes for unknown names: the known name closest to a typo.</summary>
 internal sealed partial class NodeBinder
 {
     internal static string? Suggest(string unknown, IEnumerable<string> known) =>
-        Closest(unknown, known) is { } closest ? $"did you mean \"{closest}\"?" : "remove it; Tekton v1 has no such field here";
+        Closest(unknown, known) is { } closest ? $"did you mean {GoQuote.Of(closest)}?" : "remove it; Tekton v1 has no such field here";
 
     /// <summary>The known name closest to an unknown one, when it is close enough to be a typo.</summary>
     internal static string? Closest(string unknown, IEnumerable<string> known) => known
@@ -14,10 +16,19 @@ internal sealed partial class NodeBinder
         .ThenBy(x => x.k, StringComparer.Ordinal)
         .FirstOrDefault().k;
 
-    private static int Distance(string a, string b)
+    /// <summary>
+    /// The optimal string alignment distance: insertions, deletions, substitutions and swaps of two adjacent
+    /// characters each cost one, so "scrpit" is one edit from "script".
+    /// </summary>
+    internal static int Distance(string a, string b)
     {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        var rows = new int[3][];
+        for (var r = 0; r < 3; r++)
+        {
+            rows[r] = new int[b.Length + 1];
+        }
+
+        var (beforePrevious, previous, current) = (rows[0], rows[1], rows[2]);
         for (var j = 0; j <= b.Length; j++)
         {
             previous[j] = j;
@@ -30,9 +41,13 @@ internal sealed partial class NodeBinder
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
                 current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    current[j] = Math.Min(current[j], beforePrevious[j - 2] + 1);
+                }
             }
 
-            (previous, current) = (current, previous);
+            (beforePrevious, previous, current) = (previous, current, beforePrevious);
         }
 
         return previous[b.Length];

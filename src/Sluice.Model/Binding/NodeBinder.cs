@@ -15,48 +15,24 @@ namespace Sluice.Model.Binding;
 /// </summary>
 internal sealed partial class NodeBinder(DiagnosticBag diagnostics, SourceMap sourceMap)
 {
-    /// <summary>More nodes than this in one document (counting alias re-use) is refused: it is an alias bomb.</summary>
-    public const int MaxNodes = 1_000_000;
-
     private static readonly MethodInfo BindArrayMethod = typeof(NodeBinder).GetMethod(nameof(BindArray), BindingFlags.NonPublic | BindingFlags.Instance)!;
     private static readonly MethodInfo BindDictionaryMethod = typeof(NodeBinder).GetMethod(nameof(BindDictionary), BindingFlags.NonPublic | BindingFlags.Instance)!;
     private static readonly ConcurrentDictionary<Type, MethodInfo> ArrayBinders = new();
     private static readonly ConcurrentDictionary<Type, MethodInfo> DictionaryBinders = new();
 
-    private int _visited;
     private int _depth;
-    private bool _budgetReported;
     private bool _depthReported;
 
     public T? Bind<T>(YamlNode node, string path)
         where T : class => (T?)BindValue(typeof(T), node, path, null, null);
 
     public object? BindRecord(Type type, YamlMapping mapping, string path, ISet<string>? skipFields = null) =>
-        Spend(mapping) ? BindObject(TypeShape.For(type), mapping, path, skipFields) : null;
-
-    private bool Spend(YamlNode node)
-    {
-        if (++_visited <= MaxNodes)
-        {
-            return true;
-        }
-
-        if (!_budgetReported)
-        {
-            _budgetReported = true;
-            diagnostics.Add(
-                node.Location,
-                string.Empty,
-                $"the document expands to more than {MaxNodes:N0} nodes through YAML aliases",
-                "write the document without recursive aliases");
-        }
-
-        return false;
-    }
+        BindObject(TypeShape.For(type), mapping, path, skipFields);
 
     /// <summary>
     /// Whether a node <paramref name="depth"/> levels down may be bound. The reader already refuses trees deeper
-    /// than <see cref="YamlReader.MaxDepth"/>, aliases included; this keeps recursion bounded whatever the tree.
+    /// than <see cref="YamlReader.MaxDepth"/> or larger than <see cref="YamlReader.MaxNodes"/>, aliases included;
+    /// this keeps recursion bounded whatever the tree.
     /// </summary>
     private bool WithinDepth(int depth, YamlNode node)
     {
@@ -76,7 +52,7 @@ internal sealed partial class NodeBinder(DiagnosticBag diagnostics, SourceMap so
 
     private object? BindValue(Type type, YamlNode node, string path, object? owner, string? field)
     {
-        if (!Spend(node) || !WithinDepth(_depth, node))
+        if (node.Reported || !WithinDepth(_depth, node))
         {
             return null;
         }
@@ -171,7 +147,7 @@ internal sealed partial class NodeBinder(DiagnosticBag diagnostics, SourceMap so
             var fieldPath = Join(path, key.Value);
             if (!shape.ByName.TryGetValue(key.Value, out var target) && !shape.ByNameIgnoringCase.TryGetValue(key.Value, out target))
             {
-                diagnostics.Add(key.Location, fieldPath, $"unknown field \"{key.Value}\"", Suggest(key.Value, shape.ByName.Keys));
+                diagnostics.Add(key.Location, fieldPath, $"unknown field {GoQuote.Of(key.Value)}", Suggest(key.Value, shape.ByName.Keys));
                 continue;
             }
 
@@ -190,10 +166,17 @@ internal sealed partial class NodeBinder(DiagnosticBag diagnostics, SourceMap so
             }
 
             sourceMap.RecordField(holder, target.Field.Name, key.Location);
+            var reported = diagnostics.Count;
             var bound = BindValue(target.Field.Property.PropertyType, value, fieldPath, holder, target.Field.Name);
             if (bound is not null)
             {
                 target.Field.Property.SetValue(holder, bound);
+            }
+
+            if (value.Reported || diagnostics.Count > reported)
+            {
+                // What was wrong with the value is reported; validation must not call the field missing too.
+                sourceMap.RecordRefused(holder, target.Field.Name);
             }
         }
 

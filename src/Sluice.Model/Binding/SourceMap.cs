@@ -46,6 +46,11 @@ public sealed class SourceMap
     /// <param name="field">A field name of the record.</param>
     public bool HasField(object owner, string field) => _entries.TryGetValue(owner, out var entry) && entry.Fields.ContainsKey(field);
 
+    /// <summary>Whether a field of a bound record was written with a value already reported as wrong (so it is not missing).</summary>
+    /// <param name="owner">A bound record.</param>
+    /// <param name="field">A field name of the record.</param>
+    public bool IsRefused(object owner, string field) => _entries.TryGetValue(owner, out var entry) && entry.Refused.Contains(field);
+
     internal void RecordObject(object owner, SourceLocation location) =>
         _entries.AddOrUpdate(owner, new Entry(location));
 
@@ -54,6 +59,14 @@ public sealed class SourceMap
         if (_entries.TryGetValue(owner, out var entry))
         {
             entry.Fields[field] = location;
+        }
+    }
+
+    internal void RecordRefused(object owner, string field)
+    {
+        if (_entries.TryGetValue(owner, out var entry))
+        {
+            entry.Refused.Add(field);
         }
     }
 
@@ -72,5 +85,7 @@ public sealed class SourceMap
         public Dictionary<string, SourceLocation> Fields { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<(string, int), SourceLocation> Items { get; } = [];
+
+        public HashSet<string> Refused { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -150,7 +150,7 @@ public static class ResourceReader
             }
             else
             {
-                diagnostics.Add(root.Get("kind")!.Location, "kind", $"unknown Tekton kind \"{kind}\" in {apiVersion}", "use Task, Pipeline, TaskRun, PipelineRun or StepAction");
+                diagnostics.Add(root.Get("kind")!.Location, "kind", $"unknown Tekton kind {GoQuote.Of(kind)} in {apiVersion}", "use Task, Pipeline, TaskRun, PipelineRun or StepAction");
             }
 
             return null;
@@ -174,7 +174,7 @@ public static class ResourceReader
 
         if (node is null)
         {
-            diagnostics.Add(root.Location, field, $"missing field \"{field}\"", field == "kind" ? "add kind: Task, Pipeline, TaskRun or PipelineRun" : "add apiVersion: tekton.dev/v1");
+            diagnostics.Add(root.Location, field, $"missing field {GoQuote.Of(field)}", field == "kind" ? "add kind: Task, Pipeline, TaskRun or PipelineRun" : "add apiVersion: tekton.dev/v1");
         }
         else
         {

@@ -40,7 +40,7 @@ public sealed class ResourceSet
                     .ToList();
                 if (files.Count == 0)
                 {
-                    diagnostics.Add(new SourceLocation(path, 0, 0), string.Empty, "the directory holds no .yaml or .yml files");
+                    diagnostics.Add(new SourceLocation(path, 0, 0), string.Empty, "the directory holds no .yaml or .yml files", "give a directory with Tekton YAML files, or the files themselves");
                 }
 
                 foreach (var file in files)
@@ -76,7 +76,7 @@ public sealed class ResourceSet
             var key = (loaded.Resource.Kind, name);
             if (seen.TryGetValue(key, out var first))
             {
-                diagnostics.Add(loaded.Location, "metadata.name", $"{loaded.Resource.Kind} \"{name}\" is defined twice; the first is at {first.Location}", "rename one of them");
+                diagnostics.Add(NameLocation(loaded), "metadata.name", $"{loaded.Resource.Kind} {GoQuote.Of(name)} is defined twice; the first is at {NameLocation(first)}", "rename one of them");
             }
             else
             {
@@ -86,6 +86,10 @@ public sealed class ResourceSet
 
         return new ResourceSet(resources);
     }
+
+    /// <summary>Where a resource's metadata.name is written, or the resource when its position is not known.</summary>
+    private static SourceLocation NameLocation(LoadedResource loaded) =>
+        loaded.SourceMap.Locate(loaded.Resource.Metadata, "name") is { IsKnown: true } location ? location : loaded.Location;
 
     /// <summary>Finds a Task by name.</summary>
     public LoadedResource? FindTask(string name) => Find("Task", name);

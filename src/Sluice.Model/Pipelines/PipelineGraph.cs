@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Sluice.Model.Diagnostics;
 
 namespace Sluice.Model.Pipelines;
 
@@ -135,6 +136,6 @@ public sealed class PipelineGraph
         }
 
         var first = remaining.Keys.Order(StringComparer.Ordinal).First();
-        return $"task \"{first}\" depends on {string.Join(", ", remaining[first].Select(d => $"\"{d}\""))}";
+        return $"task {GoQuote.Of(first)} depends on {string.Join(", ", remaining[first].Select(GoQuote.Of))}";
     }
 }

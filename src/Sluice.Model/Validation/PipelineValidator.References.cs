@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Sluice.Model.Diagnostics;
 using Sluice.Model.Pipelines;
 using Sluice.Model.Substitution;
 
@@ -27,7 +28,7 @@ public static partial class PipelineValidator
             var found = Variables.Extract(value, prefix);
             if (found.Present && found.Names.FirstOrDefault(n => !known.Contains(Variables.TrimIndex(n))) is { } unknown)
             {
-                context.Error(param, "value", $"{path}.value", $"non-existent variable `{unknown}` in \"{value}\"", $"use one of: {string.Join(", ", known.Select(k => $"$({prefix.Replace("\\", string.Empty, StringComparison.Ordinal)}.{k})"))}");
+                context.Error(param, "value", $"{path}.value", $"non-existent variable `{unknown}` in {GoQuote.Of(value)}", $"use one of: {string.Join(", ", known.Select(k => $"$({prefix.Replace("\\", string.Empty, StringComparison.Ordinal)}.{k})"))}");
             }
         }
     }
@@ -97,11 +98,11 @@ public static partial class PipelineValidator
             var workspace = spec.Workspaces[i];
             if (workspace.Name.Length == 0)
             {
-                context.Error(workspace, null, $"{path}.workspaces[{i}]", $"invalid value: workspace {i} has empty name");
+                context.Error(workspace, null, $"{path}.workspaces[{i}]", $"invalid value: workspace {i} has empty name", "name the workspace");
             }
             else if (!names.Add(workspace.Name))
             {
-                context.Error(workspace, "name", $"{path}.workspaces[{i}]", $"invalid value: workspace with name \"{workspace.Name}\" appears more than once");
+                context.Error(workspace, "name", $"{path}.workspaces[{i}]", $"invalid value: workspace with name {GoQuote.Of(workspace.Name)} appears more than once", "declare each workspace once");
             }
         }
     }
@@ -132,7 +133,7 @@ public static partial class PipelineValidator
                 var exists = reference.Scope == "finally" ? finals.Contains(reference.Owner) : tasks.Contains(reference.Owner);
                 if (!exists)
                 {
-                    context.Error(result, "value", resultPath, "invalid value: referencing a nonexistent task", $"no task is named \"{reference.Owner}\" in {reference.Scope}");
+                    context.Error(result, "value", resultPath, "invalid value: referencing a nonexistent task", $"no task is named {GoQuote.Of(reference.Owner)} in {reference.Scope}");
                 }
             }
         }
@@ -178,7 +179,7 @@ public static partial class PipelineValidator
                 {
                     if (!ValidPrefixes.Contains(expression.Split('.', 2)[0]))
                     {
-                        context.Error(param, "value", $"{path}[{i}].params[{param.Name}].value", $"invalid value: invalid variable reference \"$({expression})\", must start with a valid prefix: params, tasks, finally, context, workspaces, or results; if you meant a shell variable, use ${{VAR}} instead");
+                        context.Error(param, "value", $"{path}[{i}].params[{param.Name}].value", $"invalid value: invalid variable reference \"$({expression})\", must start with a valid prefix: params, tasks, finally, context, workspaces, or results; if you meant a shell variable, use ${{VAR}} instead", "start the reference with params., tasks., finally., context., workspaces. or results.");
                     }
                 }
             }
@@ -189,7 +190,7 @@ public static partial class PipelineValidator
                 {
                     if (!ValidPrefixes.Contains(expression.Split('.', 2)[0]))
                     {
-                        context.Error(tasks[i].When[w], null, $"{path}[{i}].when[{w}]", $"invalid value: invalid variable reference \"$({expression})\", must start with a valid prefix: params, tasks, finally, context, workspaces, or results; if you meant a shell variable, use ${{VAR}} instead");
+                        context.Error(tasks[i].When[w], null, $"{path}[{i}].when[{w}]", $"invalid value: invalid variable reference \"$({expression})\", must start with a valid prefix: params, tasks, finally, context, workspaces, or results; if you meant a shell variable, use ${{VAR}} instead", "start the reference with params., tasks., finally., context., workspaces. or results.");
                     }
                 }
             }
@@ -231,7 +232,7 @@ public static partial class PipelineValidator
 
         if (found.Error is not null)
         {
-            context.Error(owner, "value", path, found.Error);
+            context.Error(owner, "value", path, found.Error, TaskValidator.DottedReferenceFix);
             return;
         }
 
@@ -240,7 +241,7 @@ public static partial class PipelineValidator
             var name = Variables.TrimIndex(found.Names[n]);
             if (!declared.Contains(name))
             {
-                context.Error(owner, "value", path, $"non-existent variable `{name}` in \"{value}\"", declared.IsEmpty ? "declare the param in the Pipeline's params" : $"declare it, or use one of: {string.Join(", ", declared.Order(StringComparer.Ordinal))}");
+                context.Error(owner, "value", path, $"non-existent variable `{name}` in {GoQuote.Of(value)}", declared.IsEmpty ? "declare the param in the Pipeline's params" : $"declare it, or use one of: {string.Join(", ", declared.Order(StringComparer.Ordinal))}");
                 return;
             }
 
@@ -250,7 +251,7 @@ public static partial class PipelineValidator
                 var key = Variables.TrimIndex(whole.Split('.', 2)[1]);
                 if (!keys.Contains(key))
                 {
-                    context.Error(owner, "value", path, $"non-existent variable `{name}.{key}` in \"{value}\"", $"object param {name} has keys: {string.Join(", ", keys.Order(StringComparer.Ordinal))}");
+                    context.Error(owner, "value", path, $"non-existent variable `{name}.{key}` in {GoQuote.Of(value)}", $"object param {name} has keys: {string.Join(", ", keys.Order(StringComparer.Ordinal))}");
                     return;
                 }
             }
@@ -269,13 +270,13 @@ public static partial class PipelineValidator
                 var binding = task.Workspaces[w];
                 if (!seen.Add(binding.Name))
                 {
-                    context.Error(binding, "name", $"{path}[{i}].workspaces[{w}]", $"workspace name \"{binding.Name}\" must be unique");
+                    context.Error(binding, "name", $"{path}[{i}].workspaces[{w}]", $"workspace name {GoQuote.Of(binding.Name)} must be unique", "bind each workspace of the task once");
                 }
 
                 var target = binding.Workspace ?? binding.Name;
                 if (!declared.Contains(target))
                 {
-                    context.Error(binding, binding.Workspace is null ? "name" : "workspace", $"{path}[{i}].workspaces[{w}]", $"invalid value: pipeline task \"{task.Name}\" expects workspace with name \"{target}\" but none exists in pipeline spec", "declare it in the Pipeline's workspaces");
+                    context.Error(binding, binding.Workspace is null ? "name" : "workspace", $"{path}[{i}].workspaces[{w}]", $"invalid value: pipeline task {GoQuote.Of(task.Name)} expects workspace with name {GoQuote.Of(target)} but none exists in pipeline spec", "declare it in the Pipeline's workspaces");
                 }
             }
         }

@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using Sluice.Model.Diagnostics;
 using Sluice.Model.Pipelines;
+using Sluice.Model.Substitution;
 
 namespace Sluice.Model.Validation;
 
@@ -24,11 +27,14 @@ public static partial class PipelineValidator
         var names = new HashSet<string>(StringComparer.Ordinal);
         ValidateTasks(context, spec.Tasks, ValidationContext.Join(path, "tasks"), names, standalone ? spec.Params : null);
         ValidateTasks(context, spec.Finally, ValidationContext.Join(path, "finally"), names, standalone ? spec.Params : null);
-        var (_, graphError) = PipelineGraph.Build(spec.Tasks);
+        // A second task of one name is reported above; the graph is built over the first of each name so that
+        // the same mistake is not reported again as Tekton's "already present in Graph".
+        var (_, graphError) = PipelineGraph.Build([.. spec.Tasks.DistinctBy(t => t.Name, StringComparer.Ordinal)]);
         if (graphError is not null)
         {
             var (culprit, field) = FindCulprit(spec, graphError);
-            context.Error(culprit, field, ValidationContext.Join(path, "tasks"), $"invalid value: {graphError}", field == "name" ? "rename one of the tasks" : "remove the dependency or add the missing task");
+            var fix = graphError.StartsWith("cycle", StringComparison.Ordinal) ? "remove one of the dependencies that make the cycle" : "remove the dependency or add the missing task";
+            context.Error(culprit, field, ValidationContext.Join(path, "tasks"), $"invalid value: {graphError}", fix);
         }
 
         TaskValidator.ValidateParams(context, spec.Params, spec, ValidationContext.Join(path, "params"));
@@ -62,12 +68,12 @@ public static partial class PipelineValidator
             var taskPath = $"{path}[{i}]";
             if (!Names.IsDnsLabel(task.Name))
             {
-                context.Error(task, "name", $"{taskPath}.name", $"invalid value \"{task.Name}\"", "Pipeline Task name must be a valid DNS Label: lowercase letters, digits and '-', at most 63 characters");
+                context.Error(task, "name", $"{taskPath}.name", $"invalid value {GoQuote.Of(task.Name)}", "Pipeline Task name must be a valid DNS Label: lowercase letters, digits and '-', at most 63 characters");
             }
 
             if (!names.Add(task.Name))
             {
-                context.Error(task, "name", $"{taskPath}.name", "expected exactly one, got both", $"another task is already named \"{task.Name}\"; rename one");
+                context.Error(task, "name", $"{taskPath}.name", "expected exactly one, got both", $"another task is already named {GoQuote.Of(task.Name)}; rename one");
             }
 
             var given = new List<string>();
@@ -108,7 +114,7 @@ public static partial class PipelineValidator
                 }
                 else if (task.OnError == "continue" && task.Retries > 0)
                 {
-                    context.Error(task, "onError", taskPath, "PipelineTask OnError cannot be set to \"continue\" when Retries is greater than 0");
+                    context.Error(task, "onError", taskPath, "PipelineTask OnError cannot be set to \"continue\" when Retries is greater than 0", "remove retries, or set onError: stopAndFail");
                 }
             }
 
@@ -118,7 +124,7 @@ public static partial class PipelineValidator
             {
                 if (!seenParams.Add(task.Params[p].Name))
                 {
-                    context.Error(task.Params[p], "name", $"{taskPath}.params[{p}].name", $"parameter names must be unique, the parameter \"{task.Params[p].Name}\" is also defined at", "remove the duplicate param");
+                    context.Error(task.Params[p], "name", $"{taskPath}.params[{p}].name", $"parameter names must be unique, the parameter {GoQuote.Of(task.Params[p].Name)} is also defined at", "remove the duplicate param");
                 }
             }
 
@@ -142,12 +148,12 @@ public static partial class PipelineValidator
         {
             if (embedded.ApiVersion is not null)
             {
-                context.Error(embedded, "apiVersion", $"{taskPath}.taskSpec.apiVersion", "taskSpec.apiVersion cannot be specified when using taskSpec.steps");
+                context.Error(embedded, "apiVersion", $"{taskPath}.taskSpec.apiVersion", "taskSpec.apiVersion cannot be specified when using taskSpec.steps", "remove apiVersion from the taskSpec");
             }
 
             if (embedded.Kind is not null)
             {
-                context.Error(embedded, "kind", $"{taskPath}.taskSpec.kind", "taskSpec.kind cannot be specified when using taskSpec.steps");
+                context.Error(embedded, "kind", $"{taskPath}.taskSpec.kind", "taskSpec.kind cannot be specified when using taskSpec.steps", "remove kind from the taskSpec");
             }
         }
         else if (isCustom)
@@ -156,12 +162,12 @@ public static partial class PipelineValidator
             {
                 if (customRef.Kind is null)
                 {
-                    context.Error(customRef, null, $"{taskPath}.taskRef.kind", "invalid value: custom task ref must specify kind");
+                    context.Error(customRef, null, $"{taskPath}.taskRef.kind", "invalid value: custom task ref must specify kind", "add the custom task's kind to the taskRef");
                 }
 
                 if (customRef.ApiVersion is null)
                 {
-                    context.Error(customRef, null, $"{taskPath}.taskRef.apiVersion", "invalid value: custom task ref must specify apiVersion");
+                    context.Error(customRef, null, $"{taskPath}.taskRef.apiVersion", "invalid value: custom task ref must specify apiVersion", "add the custom task's apiVersion to the taskRef");
                 }
             }
 
@@ -170,7 +176,7 @@ public static partial class PipelineValidator
 
         if (task.TaskRef is { } taskRef && taskRef.Name is null && taskRef.Resolver is null)
         {
-            context.Error(taskRef, null, $"{taskPath}.taskRef.name", "missing field(s)", "name the Task to run");
+            context.Missing(taskRef, "name", $"{taskPath}.taskRef.name", "name the Task to run");
         }
 
         if (task.TaskSpec is { } spec && !isCustom)
@@ -196,12 +202,12 @@ public static partial class PipelineValidator
         {
             if (!names.Add(param.Name))
             {
-                context.Error(param, "name", $"{taskPath}.matrix.params[{param.Name}]", $"parameter names must be unique, the parameter \"{param.Name}\" is also defined at");
+                context.Error(param, "name", $"{taskPath}.matrix.params[{param.Name}]", $"parameter names must be unique, the parameter {GoQuote.Of(param.Name)} is also defined at", "remove the duplicate param");
             }
 
             if (task.Params.Any(p => p.Name == param.Name))
             {
-                context.Error(param, "name", $"{taskPath}.matrix[{param.Name}]", $"duplicate parameter name \"{param.Name}\": a param may be in params or in matrix, not both");
+                context.Error(param, "name", $"{taskPath}.matrix[{param.Name}]", $"duplicate parameter name {GoQuote.Of(param.Name)}: a param may be in params or in matrix, not both", "keep the param in params or in matrix");
             }
         }
 
@@ -212,28 +218,53 @@ public static partial class PipelineValidator
         }
     }
 
-    /// <summary>The task a graph error is about, and its field: the second of two tasks of one name, or the task whose dependency fails.</summary>
+    /// <summary>
+    /// Where a graph error's dependency is written: the task's runAfter, the param or when expression that refers
+    /// to the other task's results, or else the task.
+    /// </summary>
     private static (object Owner, string? Field) FindCulprit(PipelineSpec spec, string error)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var task in spec.Tasks)
+        var match = DependencyPattern().Match(error);
+        if (!match.Success || spec.Tasks.FirstOrDefault(t => t.Name == match.Groups["task"].Value) is not { } task)
         {
-            if (!names.Add(task.Name) && error.StartsWith($"task {task.Name} is already present", StringComparison.Ordinal))
+            return (spec, "tasks");
+        }
+
+        var dependency = match.Groups["dependency"].Value;
+        if (task.RunAfter.Contains(dependency, StringComparer.Ordinal))
+        {
+            return (task, "runAfter");
+        }
+
+        bool RefersTo(IEnumerable<string> expressions) => expressions.Any(e => ResultReference.ParseTask(e)?.Owner == dependency);
+
+        foreach (var param in task.AllParams())
+        {
+            if (RefersTo(param.Value.Expressions()))
             {
-                return (task, "name");
+                return (param, "value");
             }
         }
 
-        foreach (var task in spec.Tasks)
+        foreach (var when in task.When)
         {
-            if (error.Contains($"task \"{task.Name}\" depends", StringComparison.Ordinal) || error.Contains($"task {task.Name} depends", StringComparison.Ordinal))
+            if (RefersTo(Variables.Expressions(when.Input)))
             {
-                return (task, "runAfter");
+                return (when, "input");
+            }
+
+            if (RefersTo(when.Expressions()))
+            {
+                return (when, when.Cel is null ? "values" : "cel");
             }
         }
 
-        return (spec, "tasks");
+        return (task, task.TaskSpec is null ? null : "taskSpec");
     }
+
+    /// <summary>The task and the dependency a graph error names: <c>task a depends on b but...</c>, <c>task "a" depends on "b"</c>.</summary>
+    [GeneratedRegex("task \"?(?<task>[^\" ]+)\"? depends on \"?(?<dependency>[^\", ]+)", RegexOptions.CultureInvariant)]
+    private static partial Regex DependencyPattern();
 
     /// <summary>PipelineSpec.Validate's <c>equality.Semantic.DeepEqual(ps, &amp;PipelineSpec{})</c>: nothing at all is set.</summary>
     private static bool IsEmpty(PipelineSpec spec) =>

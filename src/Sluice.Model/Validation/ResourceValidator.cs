@@ -50,7 +50,7 @@ public static class ResourceValidator
             }
             else if (isRun && !Names.IsDnsSubdomain(metadata.GenerateName + "abcde"))
             {
-                context.Error(metadata, "generateName", "metadata.generateName", $"invalid resource name \"{metadata.GenerateName}\": must be a valid DNS label", "use lowercase letters, digits and '-'");
+                context.Error(metadata, "generateName", "metadata.generateName", $"invalid resource name {GoQuote.Of(metadata.GenerateName)}: must be a valid DNS label", "use lowercase letters, digits and '-'");
             }
 
             return;
@@ -58,11 +58,11 @@ public static class ResourceValidator
 
         if (!Names.IsDnsSubdomain(metadata.Name))
         {
-            context.Error(metadata, "name", "metadata.name", $"invalid resource name \"{metadata.Name}\": must be a valid DNS label", "use lowercase letters, digits, '-' and '.'");
+            context.Error(metadata, "name", "metadata.name", $"invalid resource name {GoQuote.Of(metadata.Name)}: must be a valid DNS label", "use lowercase letters, digits, '-' and '.'");
         }
         else if (metadata.Name.Length > 63 && resource is TaskDefinition or PipelineDefinition or TaskRun or PipelineRun)
         {
-            context.Error(metadata, "name", "metadata.name", "Invalid resource name: length must be no more than 63 characters");
+            context.Error(metadata, "name", "metadata.name", "Invalid resource name: length must be no more than 63 characters", $"shorten the name from {metadata.Name.Length} to at most 63 characters");
         }
     }
 
@@ -71,12 +71,12 @@ public static class ResourceValidator
         var spec = stepAction.Spec;
         if (string.IsNullOrEmpty(spec.Image))
         {
-            context.Error(spec, null, "spec.image", "missing field(s)", "give the StepAction an image");
+            context.Missing(spec, "image", "spec.image", "give the StepAction an image");
         }
 
         if (!string.IsNullOrEmpty(spec.Script) && !spec.Command.IsEmpty)
         {
-            context.Error(spec, "script", "spec.script", "script cannot be used with command");
+            context.Error(spec, "script", "spec.script", "script cannot be used with command", "put the command in the script, or drop the script");
         }
 
         TaskValidator.ValidateParams(context, spec.Params, spec, "spec.params");

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Sluice.Model.Diagnostics;
 using Sluice.Model.Pipelines;
 using Sluice.Model.Runs;
 using Sluice.Model.Tasks;
@@ -26,7 +27,7 @@ public static partial class RunValidator
 
         if (spec.TaskRef is { Name: null, Resolver: null } taskRef)
         {
-            context.Error(taskRef, null, "spec.taskRef.name", "missing field(s)", "name the Task to run");
+            context.Missing(taskRef, "name", "spec.taskRef.name", "name the Task to run");
         }
 
         if (spec.TaskSpec is { } taskSpec)
@@ -41,7 +42,7 @@ public static partial class RunValidator
         {
             if (Duplicate(spec.Workspaces, i, w => w.Name))
             {
-                context.Error(spec.Workspaces[i], "name", $"spec.workspaces[{i}].name", "expected exactly one, got both", $"workspace \"{spec.Workspaces[i].Name}\" is bound more than once; names are compared ignoring case");
+                context.Error(spec.Workspaces[i], "name", $"spec.workspaces[{i}].name", "expected exactly one, got both", $"workspace {GoQuote.Of(spec.Workspaces[i].Name)} is bound more than once; names are compared ignoring case");
             }
         }
 
@@ -79,7 +80,7 @@ public static partial class RunValidator
 
         if (spec.PipelineRef is { Name: null, Resolver: null } pipelineRef)
         {
-            context.Error(pipelineRef, null, "spec.pipelineRef.name", "missing field(s)", "name the Pipeline to run");
+            context.Missing(pipelineRef, "name", "spec.pipelineRef.name", "name the Pipeline to run");
         }
 
         if (spec.PipelineSpec is { } pipelineSpec)
@@ -101,7 +102,7 @@ public static partial class RunValidator
             var name = spec.Workspaces[i].Name;
             if (firstIndex.TryGetValue(name, out var previous))
             {
-                context.Error(spec.Workspaces[i], "name", $"spec.workspaces[{i}].name", $"workspace \"{name}\" provided by pipelinerun more than once, at index {previous} and {i}", "bind each workspace once");
+                context.Error(spec.Workspaces[i], "name", $"spec.workspaces[{i}].name", $"workspace {GoQuote.Of(name)} provided by pipelinerun more than once, at index {previous} and {i}", "bind each workspace once");
             }
 
             firstIndex[name] = i;
@@ -163,7 +164,7 @@ public static partial class RunValidator
         {
             if (Duplicate(parameters, i, p => p.Name))
             {
-                context.Error(parameters[i], "name", $"{path}[{parameters[i].Name}].name", "expected exactly one, got both", $"param \"{parameters[i].Name}\" is given more than once; names are compared ignoring case");
+                context.Error(parameters[i], "name", $"{path}[{parameters[i].Name}].name", "expected exactly one, got both", $"param {GoQuote.Of(parameters[i].Name)} is given more than once; names are compared ignoring case");
             }
         }
     }
@@ -212,7 +213,7 @@ public static partial class RunValidator
         {
             if (name(items[i]).Length > 0 && Duplicate(items, i, name))
             {
-                context.Error(items[i], "name", $"{path}[{i}].name", "expected exactly one, got both", $"\"{name(items[i])}\" appears more than once; names are compared ignoring case");
+                context.Error(items[i], "name", $"{path}[{i}].name", "expected exactly one, got both", $"{GoQuote.Of(name(items[i]))} appears more than once; names are compared ignoring case");
             }
         }
     }

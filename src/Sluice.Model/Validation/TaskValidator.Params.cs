@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using Sluice.Model.Diagnostics;
 using Sluice.Model.Pipelines;
 
 namespace Sluice.Model.Validation;
@@ -46,13 +47,13 @@ public static partial class TaskValidator
             var itemPath = $"{path}[{i}]";
             if (!Names.IsResultName(result.Name))
             {
-                context.Error(result, "name", $"{itemPath}.name", $"invalid key name \"{result.Name}\"", "result names hold letters, digits, '-', '_' and '.', and start and end with a letter or digit");
+                context.Error(result, "name", $"{itemPath}.name", $"invalid key name {GoQuote.Of(result.Name)}", "result names hold letters, digits, '-', '_' and '.', and start and end with a letter or digit");
                 continue;
             }
 
             if (!seen.Add(result.Name))
             {
-                context.Error(result, "name", $"{itemPath}.name", $"result name \"{result.Name}\" appears more than once", "give each result a unique name");
+                context.Error(result, "name", $"{itemPath}.name", $"result name {GoQuote.Of(result.Name)} appears more than once", "give each result a unique name");
             }
 
             if (result.TypeName is not null and not ("string" or "array" or "object"))
@@ -93,7 +94,7 @@ public static partial class TaskValidator
 
         if (param.Default is not null && param.Default.Type != param.Type)
         {
-            context.Error(param, "default", $"{path}.{param.Name}.default.type", $"\"{TypeName(param.Type)}\" type does not match default value's type: \"{TypeName(param.Default.Type)}\"", "make the default a " + TypeName(param.Type));
+            context.Error(param, "default", $"{path}.{param.Name}.default.type", $"{GoQuote.Of(TypeName(param.Type))} type does not match default value's type: {GoQuote.Of(TypeName(param.Default.Type))}", "make the default a " + TypeName(param.Type));
             return;
         }
 

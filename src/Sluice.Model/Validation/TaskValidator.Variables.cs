@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Sluice.Model.Diagnostics;
 using Sluice.Model.Pipelines;
 using Sluice.Model.Substitution;
 using Sluice.Model.Tasks;
@@ -8,6 +9,9 @@ namespace Sluice.Model.Validation;
 /// <summary>Variable references in steps: declared params, array and object usage, context and results.</summary>
 public static partial class TaskValidator
 {
+    /// <summary>The fix for a reference with more than two dotted parts after its prefix.</summary>
+    internal const string DottedReferenceFix = "refer to a param as $(params.name) or to an object key as $(params.name.key); quote a name with dots: $(params[\"a.b\"])";
+
     /// <summary>
     /// Tekton's ValidateUsageOfDeclaredParameters: every <c>$(params.x)</c> the steps use is declared, every
     /// object key they use is a declared property, no whole object is used, and object params declare their
@@ -113,14 +117,14 @@ public static partial class TaskValidator
 
         if (found.Error is not null)
         {
-            context.Error(owner, field, path, found.Error);
+            context.Error(owner, field, path, found.Error, DottedReferenceFix);
             return;
         }
 
         var candidates = whole ? found.WholeNames : found.Names.Where(n => !n.EndsWith(']') || n.EndsWith("[*]", StringComparison.Ordinal)).ToImmutableArray();
         if (candidates.Any(n => names.Contains(n.EndsWith("[*]", StringComparison.Ordinal) ? n[..^3] : n)))
         {
-            context.Error(owner, field, path, $"variable type invalid in \"{value}\"", whole ? "use one key of the object, $(params.name.key)" : "use one item, $(params.name[0]), or pass the array in args or command on its own");
+            context.Error(owner, field, path, $"variable type invalid in {GoQuote.Of(value)}", whole ? "use one key of the object, $(params.name.key)" : "use one item, $(params.name[0]), or pass the array in args or command on its own");
         }
     }
 
@@ -134,7 +138,7 @@ public static partial class TaskValidator
 
         if (found.Error is not null)
         {
-            context.Error(owner, field, path, found.Error, index: index);
+            context.Error(owner, field, path, found.Error, DottedReferenceFix, index);
             return;
         }
 
@@ -143,7 +147,7 @@ public static partial class TaskValidator
             var bare = name.EndsWith("[*]", StringComparison.Ordinal) ? name[..^3] : name;
             if (arrays.Contains(bare) && value.Length != found.FirstMatch!.Length)
             {
-                context.Error(owner, field, path, $"variable is not properly isolated in \"{value}\"", "give the array reference as its own item of the list", index);
+                context.Error(owner, field, path, $"variable is not properly isolated in {GoQuote.Of(value)}", "give the array reference as its own item of the list", index);
                 return;
             }
         }
@@ -204,7 +208,7 @@ public static partial class TaskValidator
 
         if (found.Error is not null)
         {
-            context.Error(owner, field, path, found.Error, index: index);
+            context.Error(owner, field, path, found.Error, DottedReferenceFix, index);
             return;
         }
 
@@ -218,7 +222,7 @@ public static partial class TaskValidator
                 var fix = closest is not null
                     ? $"did you mean $({shown}.{closest})?"
                     : $"declare {shown}.{bare}, or fix the reference";
-                context.Error(owner, field, path, $"non-existent variable `{bare}` in \"{value}\"", fix, index);
+                context.Error(owner, field, path, $"non-existent variable `{bare}` in {GoQuote.Of(value)}", fix, index);
                 return;
             }
         }

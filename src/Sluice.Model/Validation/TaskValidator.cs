@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Sluice.Model.Diagnostics;
 using Sluice.Model.Kubernetes;
 using Sluice.Model.Pipelines;
 using Sluice.Model.Tasks;
@@ -19,7 +20,7 @@ public static partial class TaskValidator
     {
         if (spec.Steps.IsEmpty)
         {
-            context.Error(spec, null, ValidationContext.Join(path, "steps"), "missing field(s)", "add at least one step with an image and a script or command");
+            context.Missing(spec, "steps", ValidationContext.Join(path, "steps"), "add at least one step with an image and a script or command");
         }
 
         ValidateVolumes(context, spec, path);
@@ -47,7 +48,7 @@ public static partial class TaskValidator
             var volume = spec.Volumes[i];
             if (!names.Add(volume.Name))
             {
-                context.Error(volume, "name", $"{ValidationContext.Join(path, "volumes", i)}.name", $"multiple volumes with same name \"{volume.Name}\"", "give each volume a unique name");
+                context.Error(volume, "name", $"{ValidationContext.Join(path, "volumes", i)}.name", $"multiple volumes with same name {GoQuote.Of(volume.Name)}", "give each volume a unique name");
             }
         }
     }
@@ -67,13 +68,13 @@ public static partial class TaskValidator
             var itemPath = ValidationContext.Join(path, "workspaces", i);
             if (!names.Add(workspace.Name))
             {
-                context.Error(workspace, "name", $"{itemPath}.name", $"workspace name \"{workspace.Name}\" must be unique");
+                context.Error(workspace, "name", $"{itemPath}.name", $"workspace name {GoQuote.Of(workspace.Name)} must be unique", "give each workspace a unique name");
             }
 
             var mountPath = CleanPath(workspace.MountPath ?? $"/workspace/{workspace.Name}");
             if (!mountPaths.Add(mountPath))
             {
-                context.Error(workspace, "mountPath", $"{itemPath}.mountpath", $"workspace mount path \"{mountPath}\" must be unique");
+                context.Error(workspace, "mountPath", $"{itemPath}.mountpath", $"workspace mount path {GoQuote.Of(mountPath)} must be unique", "give each workspace its own mountPath");
             }
         }
 
@@ -93,7 +94,7 @@ public static partial class TaskValidator
             {
                 if (!names.Contains(usages[w].Name))
                 {
-                    context.Error(usages[w], "name", $"{ValidationContext.Join(path, "workspaces", w)}.name", $"undefined workspace \"{usages[w].Name}\"", "declare it in the Task's workspaces");
+                    context.Error(usages[w], "name", $"{ValidationContext.Join(path, "workspaces", w)}.name", $"undefined workspace {GoQuote.Of(usages[w].Name)}", "declare it in the Task's workspaces");
                 }
             }
         }
@@ -133,19 +134,19 @@ public static partial class TaskValidator
 
                 if (step.Ref.Name is null && step.Ref.Resolver is null)
                 {
-                    context.Error(step.Ref, null, $"{stepPath}.ref.name", "missing field(s)", "name the StepAction");
+                    context.Missing(step.Ref, "name", $"{stepPath}.ref.name", "name the StepAction");
                 }
             }
             else
             {
                 if (!step.Params.IsEmpty)
                 {
-                    context.Error(step, "params", $"{stepPath}.params", "params cannot be used without Ref");
+                    context.Error(step, "params", $"{stepPath}.params", "params cannot be used without Ref", "remove params, or use ref to run a StepAction");
                 }
 
                 if (string.IsNullOrEmpty(step.Image) && string.IsNullOrEmpty(spec.StepTemplate?.Image))
                 {
-                    context.Error(step, null, $"{stepPath}.Image", "missing field(s)", "give the step an image, or set one in stepTemplate");
+                    context.Missing(step, "image", $"{stepPath}.Image", "give the step an image, or set one in stepTemplate");
                 }
 
                 if (!string.IsNullOrEmpty(step.Script) && !step.Command.IsEmpty)
@@ -156,12 +157,12 @@ public static partial class TaskValidator
 
             if (!string.IsNullOrEmpty(step.Name) && !Names.IsDnsLabel(step.Name) && !step.Name.Contains("$(", StringComparison.Ordinal))
             {
-                context.Error(step, "name", $"{stepPath}.name", $"invalid value \"{step.Name}\"", "Task step name must be a valid DNS Label: lowercase letters, digits and '-', at most 63 characters");
+                context.Error(step, "name", $"{stepPath}.name", $"invalid value {GoQuote.Of(step.Name)}", "Task step name must be a valid DNS Label: lowercase letters, digits and '-', at most 63 characters");
             }
 
             if (step.Timeout is { } timeout && timeout.Value < TimeSpan.Zero)
             {
-                context.Error(step, "timeout", $"{stepPath}.negative timeout", $"invalid value: {timeout}");
+                context.Error(step, "timeout", $"{stepPath}.negative timeout", $"invalid value: {timeout}", "give a timeout of zero or more, such as 10m");
             }
 
             for (var m = 0; m < step.VolumeMounts.Length; m++)
@@ -171,9 +172,10 @@ public static partial class TaskValidator
 
             if (!string.IsNullOrEmpty(step.OnError) && !step.OnError.StartsWith("$(params", StringComparison.Ordinal) && step.OnError is not ("continue" or "stopAndFail"))
             {
-                context.Error(step, "onError", $"{stepPath}.onError", $"invalid value: \"{step.OnError}\"", "Task step onError must be either \"continue\" or \"stopAndFail\"");
+                context.Error(step, "onError", $"{stepPath}.onError", $"invalid value: {GoQuote.Of(step.OnError)}", "Task step onError must be either \"continue\" or \"stopAndFail\"");
             }
 
+            ValidateStepResultReferences(context, step, stepPath);
             ValidateEnv(context, step.Env, stepPath);
             ValidateResults(context, step.Results, $"{stepPath}.results");
             if (!step.Results.IsEmpty || step.Script?.Contains("step.results", StringComparison.Ordinal) == true)
@@ -195,12 +197,12 @@ public static partial class TaskValidator
             var sidecarPath = ValidationContext.Join(path, "sidecars", i);
             if (string.IsNullOrEmpty(sidecar.Image))
             {
-                context.Error(sidecar, null, $"{sidecarPath}.image", "missing field(s)", "give the sidecar an image");
+                context.Missing(sidecar, "image", $"{sidecarPath}.image", "give the sidecar an image");
             }
 
             if (!string.IsNullOrEmpty(sidecar.Script) && !sidecar.Command.IsEmpty)
             {
-                context.Error(sidecar, "script", $"{sidecarPath}.script", "script cannot be used with command");
+                context.Error(sidecar, "script", $"{sidecarPath}.script", "script cannot be used with command", "put the command in the script, or drop the script");
             }
 
             if (!string.IsNullOrEmpty(sidecar.Name) && !names.Add(sidecar.Name))
@@ -218,7 +220,7 @@ public static partial class TaskValidator
         {
             if (!Names.IsEnvName(env[e].Name))
             {
-                context.Error(env[e], "name", $"{path}.env[{e}].name", $"invalid environment variable name \"{env[e].Name}\"", "use letters, digits, '_', '-' and '.', not starting with a digit");
+                context.Error(env[e], "name", $"{path}.env[{e}].name", $"invalid environment variable name {GoQuote.Of(env[e].Name)}", "use letters, digits, '_', '-' and '.', not starting with a digit");
             }
         }
     }
@@ -228,12 +230,12 @@ public static partial class TaskValidator
         var clean = CleanPath(mount.MountPath);
         if (clean.StartsWith("/tekton/", StringComparison.Ordinal) && !clean.StartsWith("/tekton/home", StringComparison.Ordinal))
         {
-            context.Error(mount, "mountPath", $"{path}.mountPath", $"volumeMount cannot be mounted under /tekton/ (volumeMount \"{mount.Name}\" mounted at \"{mount.MountPath}\")");
+            context.Error(mount, "mountPath", $"{path}.mountPath", $"volumeMount cannot be mounted under /tekton/ (volumeMount {GoQuote.Of(mount.Name)} mounted at {GoQuote.Of(mount.MountPath)})", "mount it elsewhere; only /tekton/home may be used under /tekton/");
         }
 
         if (mount.Name.StartsWith("tekton-internal-", StringComparison.Ordinal))
         {
-            context.Error(mount, "name", $"{path}.name", $"volumeMount name \"{mount.Name}\" cannot start with \"tekton-internal-\"");
+            context.Error(mount, "name", $"{path}.name", $"volumeMount name {GoQuote.Of(mount.Name)} cannot start with \"tekton-internal-\"", "rename the volume mount");
         }
     }
 

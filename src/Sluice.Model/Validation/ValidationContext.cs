@@ -27,6 +27,19 @@ public sealed record ValidationContext(DiagnosticBag Diagnostics, SourceMap Sour
         Diagnostics.Add(location, path, message, fix);
     }
 
+    /// <summary>
+    /// Reports Tekton's "missing field(s)" for a field that is absent or empty: at its key when the YAML wrote it
+    /// empty, else at the object. Nothing is reported when the YAML gave the field a value already reported as
+    /// wrong (an unknown alias, a number for a string): one mistake, one problem.
+    /// </summary>
+    public void Missing(object owner, string field, string path, string fix)
+    {
+        if (!SourceMap.IsRefused(owner, field))
+        {
+            Error(owner, field, path, "missing field(s)", fix);
+        }
+    }
+
     /// <summary>Whether the YAML wrote the field, even as an empty value (Go tells an empty map from a missing one).</summary>
     public bool Wrote(object owner, string field) => SourceMap.HasField(owner, field);
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Sluice.Model.Diagnostics;
 using Sluice.Model.Pipelines;
 
 namespace Sluice.Model.Validation;
@@ -21,7 +22,7 @@ public static class WhenValidator
                 }
                 else if (!allowCel)
                 {
-                    context.Error(when, "cel", itemPath, "CEL is only supported in pipeline tasks' when expressions");
+                    context.Error(when, "cel", itemPath, "CEL is only supported in pipeline tasks' when expressions", "use input, operator and values here");
                 }
 
                 continue;
@@ -29,7 +30,7 @@ public static class WhenValidator
 
             if (when.Operator is not ("in" or "notin"))
             {
-                context.Error(when, when.Operator is null ? null : "operator", itemPath, $"invalid value: operator \"{when.Operator}\" is not recognized. valid operators: in,notin", "use in or notin");
+                context.Error(when, when.Operator is null ? null : "operator", itemPath, $"invalid value: operator {GoQuote.Of(when.Operator)} is not recognized. valid operators: in,notin", "use in or notin");
             }
 
             if (when.Values.IsEmpty)

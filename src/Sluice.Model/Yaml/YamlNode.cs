@@ -14,6 +14,15 @@ public abstract class YamlNode
     /// <summary>The number of levels from this node to its deepest descendant, aliases included (a scalar is 1).</summary>
     internal abstract int Height { get; }
 
+    /// <summary>The number of nodes in this node's tree with every alias expanded, mapping keys included (a scalar is 1).</summary>
+    internal abstract long Size { get; }
+
+    /// <summary>
+    /// Whether the reader already reported this node as wrong (an alias to no anchor): binding then leaves its
+    /// field unset without reporting it again, neither as a wrong type nor as missing.
+    /// </summary>
+    internal bool Reported { get; init; }
+
     /// <summary>A short word for the node's shape, used in messages: "a mapping", "a list", "the string x".</summary>
     public abstract string Describe();
 }
@@ -57,6 +66,9 @@ public sealed class YamlScalar : YamlNode
     internal override int Height => 1;
 
     /// <inheritdoc />
+    internal override long Size => 1;
+
+    /// <inheritdoc />
     public override string Describe() => Kind switch
     {
         ScalarKind.Null => "null",
@@ -74,12 +86,15 @@ public sealed class YamlSequence : YamlNode
     {
         Items = items;
         var deepest = 0;
+        var size = 1L;
         foreach (var item in items)
         {
             deepest = Math.Max(deepest, item.Height);
+            size += item.Size;
         }
 
         Height = deepest + 1;
+        Size = size;
     }
 
     /// <summary>The items in order.</summary>
@@ -87,6 +102,9 @@ public sealed class YamlSequence : YamlNode
 
     /// <inheritdoc />
     internal override int Height { get; }
+
+    /// <inheritdoc />
+    internal override long Size { get; }
 
     /// <inheritdoc />
     public override string Describe() => "a list";
@@ -100,12 +118,15 @@ public sealed class YamlMapping : YamlNode
     {
         Entries = entries;
         var deepest = 0;
+        var size = 1L;
         foreach (var entry in entries)
         {
             deepest = Math.Max(deepest, entry.Value.Height);
+            size += 1 + entry.Value.Size;
         }
 
         Height = deepest + 1;
+        Size = size;
     }
 
     /// <summary>The entries in document order.</summary>
@@ -113,6 +134,9 @@ public sealed class YamlMapping : YamlNode
 
     /// <inheritdoc />
     internal override int Height { get; }
+
+    /// <inheritdoc />
+    internal override long Size { get; }
 
     /// <summary>Finds the value of a key, or null.</summary>
     public YamlNode? Get(string key)

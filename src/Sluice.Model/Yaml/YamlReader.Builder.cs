@@ -7,13 +7,27 @@ namespace Sluice.Model.Yaml;
 
 public static partial class YamlReader
 {
-    private sealed class DocumentBuilder(string file, DiagnosticBag diagnostics)
+    private sealed partial class DocumentBuilder(string file, DiagnosticBag diagnostics)
     {
+        private readonly Dictionary<string, YamlNode> _anchors = new(StringComparer.Ordinal);
+
+        // Each anchored value of the document and where it is defined: at its key when it is a mapping value.
+        private readonly Dictionary<YamlNode, (string Anchor, SourceLocation Location)> _definitions = new(ReferenceEqualityComparer.Instance);
+        private readonly Stack<SourceLocation> _open = new();
+        private int _written;
+
         public List<YamlDocument> Documents { get; } = [];
 
-        public Dictionary<string, YamlNode> Anchors { get; } = new(StringComparer.Ordinal);
-
         public SourceLocation At(Mark mark) => new(file, (int)Math.Clamp(mark.Line, 1, int.MaxValue), (int)Math.Clamp(mark.Column, 1, int.MaxValue));
+
+        /// <summary>Forgets the previous document's anchors and counts: each document is read on its own.</summary>
+        public void StartDocument()
+        {
+            _anchors.Clear();
+            _definitions.Clear();
+            _open.Clear();
+            _written = 0;
+        }
 
         /// <summary>Reads the node at <paramref name="depth"/> levels below the document root.</summary>
         public YamlNode ReadNode(IParser parser, int depth)
@@ -21,27 +35,32 @@ public static partial class YamlReader
             var current = parser.Current ?? throw new YamlException("the YAML stream ended inside a node");
             if (depth > MaxDepth)
             {
-                throw new DocumentTooDeepException(At(current.Start));
+                throw TooDeep(At(current.Start));
+            }
+
+            if (++_written > MaxNodes)
+            {
+                throw new DocumentRefusedException(_open.TryPeek(out var innermost) ? innermost : At(current.Start), TooManyNodesMessage, TooManyNodesFix);
             }
 
             switch (current)
             {
                 case AnchorAlias alias:
                     parser.MoveNext();
-                    if (Anchors.TryGetValue(alias.Value.Value, out var target))
+                    if (_anchors.TryGetValue(alias.Value.Value, out var target))
                     {
                         // An alias repeats its anchor's whole tree here: its depth counts from this level, as
                         // go-yaml's excessive-aliasing check refuses documents that aliases make huge.
                         if (depth + target.Height - 1 > MaxDepth)
                         {
-                            throw new DocumentTooDeepException(At(alias.Start));
+                            throw TooDeep(At(alias.Start));
                         }
 
                         return target;
                     }
 
                     diagnostics.Add(At(alias.Start), string.Empty, $"unknown YAML alias *{alias.Value.Value}", "define the anchor with & before using it");
-                    return new YamlScalar(At(alias.Start), string.Empty, ScalarKind.Null);
+                    return new YamlScalar(At(alias.Start), string.Empty, ScalarKind.Null) { Reported = true };
                 case Scalar scalar:
                     {
                         parser.MoveNext();
@@ -53,6 +72,7 @@ public static partial class YamlReader
                 case SequenceStart sequenceStart:
                     {
                         parser.MoveNext();
+                        _open.Push(At(sequenceStart.Start));
                         var items = ImmutableArray.CreateBuilder<YamlNode>();
                         while (parser.Current is not SequenceEnd)
                         {
@@ -60,7 +80,8 @@ public static partial class YamlReader
                         }
 
                         parser.MoveNext();
-                        var node = new YamlSequence(At(sequenceStart.Start), items.ToImmutable());
+                        _open.Pop();
+                        var node = Expanded(new YamlSequence(At(sequenceStart.Start), items.ToImmutable()));
                         Remember(sequenceStart.Anchor, node);
                         return node;
                     }
@@ -68,7 +89,9 @@ public static partial class YamlReader
                 case MappingStart mappingStart:
                     {
                         parser.MoveNext();
-                        var node = ReadMapping(parser, mappingStart, depth);
+                        _open.Push(At(mappingStart.Start));
+                        var node = Expanded(ReadMapping(parser, mappingStart, depth));
+                        _open.Pop();
                         Remember(mappingStart.Anchor, node);
                         return node;
                     }
@@ -86,6 +109,7 @@ public static partial class YamlReader
             while (parser.Current is not MappingEnd)
             {
                 var keyNode = ReadNode(parser, depth + 1);
+                var valueAnchor = parser.Current is NodeEvent { Anchor.IsEmpty: false } anchored ? anchored.Anchor.Value : null;
                 var value = ReadNode(parser, depth + 1);
                 if (keyNode is not YamlScalar key)
                 {
@@ -99,9 +123,14 @@ public static partial class YamlReader
                     continue;
                 }
 
+                if (valueAnchor is not null)
+                {
+                    _definitions[value] = (valueAnchor, key.Location);
+                }
+
                 if (!seen.Add(key.Value))
                 {
-                    diagnostics.Add(key.Location, string.Empty, $"mapping key \"{key.Value}\" already defined", "remove the duplicate key");
+                    diagnostics.Add(key.Location, string.Empty, $"mapping key {GoQuote.Of(key.Value)} already defined", "remove the duplicate key");
                     continue;
                 }
 
@@ -147,7 +176,8 @@ public static partial class YamlReader
         {
             if (!anchor.IsEmpty)
             {
-                Anchors[anchor.Value] = node;
+                _anchors[anchor.Value] = node;
+                _definitions[node] = (anchor.Value, node.Location);
             }
         }
 

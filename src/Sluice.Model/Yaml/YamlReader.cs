@@ -17,6 +17,12 @@ public static partial class YamlReader
     /// <summary>Nesting deeper than this is refused, whether written out or built from aliases.</summary>
     public const int MaxDepth = 128;
 
+    /// <summary>
+    /// A document of more nodes than this is refused, whether written out or built from aliases (an alias bomb);
+    /// mapping keys count as nodes.
+    /// </summary>
+    public const int MaxNodes = 1_000_000;
+
     private const string SyntaxFix = "fix the YAML syntax at this position";
 
     /// <summary>Reads a file from disk.</summary>
@@ -66,6 +72,15 @@ public static partial class YamlReader
     /// <summary>Reads YAML text.</summary>
     public static ImmutableArray<YamlDocument> Read(string text, string file, DiagnosticBag diagnostics)
     {
+        // A document has at most about one node per character, so only a text this long can pass the node limit.
+        // The census finds a huge flow collection in milliseconds, where the parser would spend seconds on it.
+        if (text.Length > MaxNodes / 2 && FlowCensus.FindOverflow(text, MaxNodes) is var overflow and >= 0)
+        {
+            var (line, column) = PositionAfter(text.AsSpan(0, overflow));
+            diagnostics.Add(new SourceLocation(file, line, column), string.Empty, TooManyNodesMessage, TooManyNodesFix);
+            return [];
+        }
+
         var scanner = new Scanner(new StringReader(text));
         var parser = new GuardedParser(scanner);
         var builder = new DocumentBuilder(file, diagnostics);
@@ -74,7 +89,7 @@ public static partial class YamlReader
             parser.Consume<StreamStart>();
             while (parser.TryConsume<DocumentStart>(out var start))
             {
-                builder.Anchors.Clear();
+                builder.StartDocument();
                 var location = builder.At(start.Start);
                 YamlNode? root = null;
                 if (parser.Current is not DocumentEnd)
@@ -90,11 +105,11 @@ public static partial class YamlReader
         }
         catch (YamlException e)
         {
-            diagnostics.Add(builder.At(ErrorMark(e, scanner)), string.Empty, $"invalid YAML: {CleanMessage(e)}", SyntaxFix);
+            diagnostics.Add(builder.At(ErrorMark(e, scanner)), string.Empty, $"invalid YAML: {CleanMessage(e)}", e is UnclosedFlowException unclosed ? unclosed.Fix : SyntaxFix);
         }
-        catch (DocumentTooDeepException e)
+        catch (DocumentRefusedException e)
         {
-            diagnostics.Add(e.Location, string.Empty, $"the YAML nests deeper than {MaxDepth} levels", "flatten the document, or use fewer levels of nested aliases");
+            diagnostics.Add(e.Location, string.Empty, e.Message, e.Fix);
         }
 
         return [.. builder.Documents];
@@ -122,40 +137,11 @@ public static partial class YamlReader
         return message.TrimEnd('.');
     }
 
-    private sealed class DocumentTooDeepException(SourceLocation location) : Exception
+    /// <summary>A document the reader refuses as a whole: too deep, too large, or made too large by aliases.</summary>
+    private sealed class DocumentRefusedException(SourceLocation location, string message, string fix) : Exception(message)
     {
         public SourceLocation Location { get; } = location;
-    }
 
-    /// <summary>
-    /// YamlDotNet's parser, with the exceptions it throws on some malformed input (<see cref="InvalidOperationException"/>
-    /// from its scanner and parser states) turned into <see cref="YamlException"/> at the scanner's position.
-    /// </summary>
-    private sealed class GuardedParser(Scanner scanner) : IParser
-    {
-        private readonly Parser _inner = new(scanner);
-
-        public ParsingEvent? Current => _inner.Current;
-
-        public bool MoveNext()
-        {
-            try
-            {
-                return _inner.MoveNext();
-            }
-            catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException or FormatException or OverflowException)
-            {
-                var at = scanner.CurrentPosition;
-                throw new YamlException(at, at, Describe(e), e);
-            }
-        }
-
-        private static string Describe(Exception e) => e.Message switch
-        {
-            "The scanner should contain no more tokens." => "unexpected content after the end of the document",
-            _ when e.GetType() == typeof(InvalidOperationException) && e.Message == new InvalidOperationException().Message =>
-                "a flow collection ([...] or {...}) is not closed before a less indented line",
-            _ => e.Message,
-        };
+        public string Fix { get; } = fix;
     }
 }

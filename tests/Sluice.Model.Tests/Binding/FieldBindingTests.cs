@@ -61,6 +61,19 @@ public sealed class FieldBindingTests
         loaded.At(diagnostic, "mountPaht:");
     }
 
+    [Theory]
+    [InlineData("scrpit", "script")]
+    [InlineData("imgae", "image")]
+    [InlineData("workignDir", "workingDir")]
+    [InlineData("comand", "command")]
+    public void A_swap_of_two_letters_is_one_edit_for_the_suggestion(string typo, string field)
+    {
+        var loaded = Loaded.Read(Samples.Task($"steps:\n  - image: busybox\n    {typo}: x\n"));
+
+        var diagnostic = loaded.Expect($"unknown field \"{typo}\"", $"spec.steps[0].{typo}");
+        Assert.Equal($"did you mean \"{field}\"?", diagnostic.Fix);
+    }
+
     [Fact]
     public void An_unknown_field_unlike_any_known_one_gets_a_removal_fix()
     {

@@ -196,6 +196,7 @@ public sealed class ResourceKindTests
 
         var diagnostic = loaded.ExpectWhere(d => d.Message.StartsWith("Task \"t\" is defined twice", StringComparison.Ordinal), "a duplicate definition");
         Assert.Equal("metadata.name", diagnostic.FieldPath);
-        Assert.Equal(8, diagnostic.Location.Line);
+        loaded.At(diagnostic, "name: t", occurrence: 2);
+        Assert.EndsWith("the first is at test.yaml:4:3", diagnostic.Message, StringComparison.Ordinal);
     }
 }

@@ -196,6 +196,63 @@ public sealed partial class YamlReaderTests
         Assert.NotEmpty(loaded.Diagnostics);
     }
 
+    [Fact]
+    public void An_alias_bomb_is_reported_at_the_anchor_every_alias_ends_up_copying()
+    {
+        var yaml = AliasBomb();
+
+        var (documents, diagnostics) = Loaded.Nodes(yaml);
+
+        Assert.Empty(documents);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("the document expands to more than 1,000,000 nodes through YAML aliases that copy &l0, defined here", diagnostic.Message);
+        Assert.Equal(Position.Of(yaml, "l0:"), (diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.False(string.IsNullOrEmpty(diagnostic.Fix));
+    }
+
+    [Fact]
+    public void Aliases_that_stay_under_the_limit_are_read()
+    {
+        var yaml = new StringBuilder("l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (var i = 1; i < 6; i++)
+        {
+            yaml.Append($"l{i}: &l{i} [{string.Join(", ", Enumerable.Repeat($"*l{i - 1}", 9))}]\n");
+        }
+
+        var (documents, diagnostics) = Loaded.Nodes(yaml.ToString());
+
+        Assert.Empty(diagnostics);
+        Assert.Single(documents);
+    }
+
+    [Fact]
+    public void A_flow_list_of_more_nodes_than_the_limit_is_refused_at_its_bracket()
+    {
+        var yaml = $"kind: Task\nargs: [a{new StringBuilder().Insert(0, ",a", YamlReader.MaxNodes)}]\n";
+
+        var (documents, diagnostics) = Loaded.Nodes(yaml);
+
+        Assert.Empty(documents);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.StartsWith("the YAML document has more than 1,000,000 nodes", diagnostic.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("alias", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Equal(Position.Of(yaml, "["), (diagnostic.Location.Line, diagnostic.Location.Column));
+    }
+
+    [Fact]
+    public void A_block_list_of_more_nodes_than_the_limit_is_refused_at_the_list()
+    {
+        // Block style the census does not count: the reader's own count refuses it.
+        var yaml = $"kind: Task\nargs:\n{new StringBuilder().Insert(0, "- a\n", YamlReader.MaxNodes)}";
+
+        var (documents, diagnostics) = Loaded.Nodes(yaml);
+
+        Assert.Empty(documents);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.StartsWith("the YAML document has more than 1,000,000 nodes", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Equal(Position.Of(yaml, "- a"), (diagnostic.Location.Line, diagnostic.Location.Column));
+    }
+
     /// <summary>The "billion laughs": ten levels of nine aliases, 9^10 strings when expanded.</summary>
     private static string AliasBomb()
     {

@@ -218,12 +218,27 @@ public sealed partial class YamlReaderTests
     [Fact]
     public void A_syntax_error_is_reported_at_its_position()
     {
-        var (_, diagnostics) = Loaded.Nodes("a: [1, 2\nb: 3\n");
+        var (_, diagnostics) = Loaded.Nodes("a: 'x\n");
 
         var diagnostic = Assert.Single(diagnostics);
         Assert.StartsWith("invalid YAML: ", diagnostic.Message, StringComparison.Ordinal);
         Assert.True(diagnostic.Location.IsKnown);
         Assert.Equal("fix the YAML syntax at this position", diagnostic.Fix);
+    }
+
+    [Theory]
+    [InlineData("a: [1, 2\nb: 3\n", "[", "']'", "close the list")]
+    [InlineData("a: [1, 2\n", "[", "']'", "close the list")]
+    [InlineData("a:\n  b: {c: 1\n  d: 2\n", "{", "'}'", "close the mapping")]
+    [InlineData("a: [x, [1, 2], {k: v}\n", "[", "']'", "close the list")]
+    public void An_unclosed_flow_collection_is_reported_where_it_opens_in_go_yaml_s_words(string yaml, string opening, string closing, string fix)
+    {
+        var (_, diagnostics) = Loaded.Nodes(yaml);
+
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.StartsWith($"invalid YAML: did not find expected ',' or {closing}", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Equal(Position.Of(yaml, opening), (diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.StartsWith(fix, diagnostic.Fix, StringComparison.Ordinal);
     }
 
     private static YamlScalar ScalarOf(string yaml)

@@ -140,8 +140,9 @@ public sealed partial class PipelineValidationTests
                 taskRef: {name: t}
             """));
 
+        // Reported where a refers to c: the param whose value uses c's result.
         var diagnostic = loaded.Expect("invalid value: cycle detected; task \"a\" depends on \"c\"", "spec.tasks");
-        loaded.OnLineOf(diagnostic, "name: a");
+        loaded.At(diagnostic, "value: $(tasks.c.results.r)");
     }
 
     [Fact]

@@ -286,6 +286,7 @@ public sealed class RunValidationTests
 
         var diagnostic = loaded.Expect("Invalid resource name: length must be no more than 63 characters", "metadata.name");
         loaded.At(diagnostic, "name: aaaa");
+        Assert.Equal("shorten the name from 64 to at most 63 characters", diagnostic.Fix);
     }
 
     [Fact]
