@@ -16,11 +16,7 @@ public sealed partial class PipelineRunRunner
                 Name = Runs.ChildNames.Make(run.Metadata.Name ?? string.Empty, $"-{task.Name}"),
                 Namespace = run.Metadata.Namespace ?? _options.DefaultNamespace,
                 Uid = _names.NewUid(),
-                Labels = run.Metadata.Labels
-                    .SetItem("tekton.dev/pipelineRun", run.Metadata.Name ?? string.Empty)
-                    .SetItem("tekton.dev/pipelineTask", task.Name)
-                    .SetItem("tekton.dev/pipeline", plan.PipelineName)
-                    .SetItem("tekton.dev/memberOf", state.IsFinally ? "finally" : "tasks"),
+                Labels = (state.IsFinally ? plan.FinallyLabels : plan.TaskLabels).SetItem("tekton.dev/pipelineTask", task.Name),
                 CreationTimestamp = Now(),
             },
             Spec = new PipelineRunSpec
@@ -38,6 +34,15 @@ public sealed partial class PipelineRunRunner
         lock (state)
         {
             state.ChildPipelineRuns.Add(child);
+            state.ChildReferences.Add(new ChildStatusReference
+            {
+                ApiVersion = "tekton.dev/v1",
+                Kind = "PipelineRun",
+                Name = child.Metadata.Name ?? string.Empty,
+                PipelineTaskName = state.Name,
+                DisplayName = state.Task.DisplayName,
+                WhenExpressions = state.Task.When,
+            });
         }
 
         try

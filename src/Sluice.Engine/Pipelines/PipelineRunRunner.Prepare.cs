@@ -14,17 +14,7 @@ public sealed partial class PipelineRunRunner
         var ns = run.Metadata.Namespace ?? options.DefaultNamespace;
         var name = run.Metadata.Name ?? string.Empty;
         var (spec, pipelineName) = ResolvePipeline(run, ns, name, resolver);
-        var (graph, graphError) = PipelineGraph.Build(spec.Tasks);
-        if (graph is null)
-        {
-            throw new PipelineRunFailure("PipelineInvalidGraph", $"{TektonMessages.UserError}PipelineRun {ns}/{name}'s Pipeline DAG is invalid: {graphError}")
-            {
-                Owner = spec,
-                Field = "tasks",
-                Fix = "remove the dependency that closes the cycle, or add the missing task",
-            };
-        }
-
+        var dagParents = DagParents(spec, ns, name);
         ValidateParams(spec, run, ns, name, pipelineName);
         ValidateWorkspaces(spec, run, ns, name, pipelineName);
         foreach (var taskRunSpec in run.Spec.TaskRunSpecs)
@@ -96,7 +86,13 @@ public sealed partial class PipelineRunRunner
 
         ValidateResultReferences(spec, states, name);
         ValidateOptionalWorkspaces(spec, states);
-        return new Plan(pipelineName, spec, graph, states, ordered.ToImmutable());
+        Link(ordered, dagParents, run);
+        return new Plan(pipelineName, spec, states, ordered.ToImmutable())
+        {
+            TaskLabels = MemberLabels(run, pipelineName, "tasks"),
+            FinallyLabels = MemberLabels(run, pipelineName, "finally"),
+            ClaimName = binding => binding.VolumeClaimTemplate?.Metadata.Name ?? $"pvc-{name}-{binding.Name}",
+        };
     }
 
     private static (PipelineSpec Spec, string Name) ResolvePipeline(PipelineRun run, string ns, string name, ITaskResolver resolver)
@@ -259,7 +255,7 @@ public sealed partial class PipelineRunRunner
     {
         foreach (var state in states.Values)
         {
-            foreach (var reference in state.Original.ResultReferences())
+            foreach (var reference in state.References)
             {
                 string? error = null;
                 if (!states.TryGetValue(reference.Owner, out var referenced))

@@ -90,9 +90,18 @@ public sealed partial class PipelineRunRunner
         var tasksTimeout = TasksTimeout(timeouts);
         using var control = new Control(_time, pipelineTimeout, tasksTimeout, cancellationToken);
         var dag = plan.Ordered.Where(s => !s.IsFinally).ToList();
-        var waitingOn = dag.ToDictionary(s => s.Name, s => plan.Graph.Parents.GetValueOrDefault(s.Name, []).Length, StringComparer.Ordinal);
-        var ready = new Queue<PipelineTaskState>(dag.Where(s => waitingOn[s.Name] == 0));
+        var ready = new Queue<PipelineTaskState>();
+        foreach (var state in dag)
+        {
+            state.Waiting = state.Parents.Length;
+            if (state.Waiting == 0)
+            {
+                ready.Enqueue(state);
+            }
+        }
+
         var running = new HashSet<PipelineTaskState>();
+        var runningDag = 0;
         var tasks = new List<Task>();
         var doneDag = 0;
         var stopping = false;
@@ -107,11 +116,11 @@ public sealed partial class PipelineRunRunner
 
             doneDag++;
             stopping |= (state.IsFailure || state.ValidationError is not null) && state.Original.OnError != "continue";
-            foreach (var child in plan.Graph.Children.GetValueOrDefault(state.Name, []))
+            foreach (var child in state.Dependents)
             {
-                if (--waitingOn[child] == 0)
+                if (--child.Waiting == 0)
                 {
-                    ready.Enqueue(plan.States[child]);
+                    ready.Enqueue(child);
                 }
             }
         }
@@ -126,6 +135,7 @@ public sealed partial class PipelineRunRunner
                     if (Decide(state, plan, run, control))
                     {
                         running.Add(state);
+                        runningDag++;
                         tasks.Add(StartAsync(state, plan, run, invocation, control));
                     }
                     else
@@ -134,7 +144,7 @@ public sealed partial class PipelineRunRunner
                     }
                 }
 
-                if (!control.FinallyStarted && running.All(s => s.IsFinally) && (doneDag == dag.Count || stopping || control.TasksTimedOut))
+                if (!control.FinallyStarted && runningDag == 0 && (doneDag == dag.Count || stopping || control.TasksTimedOut))
                 {
                     control.FinallyStarted = true;
                     if (FinallyTimeout(timeouts) is { } finallyTimeout && finallyTimeout > TimeSpan.Zero)
@@ -142,9 +152,10 @@ public sealed partial class PipelineRunRunner
                         control.Finally.CancelAfter(finallyTimeout);
                     }
 
-                    var statusContext = ExecutionStatusContext(plan);
+                    Replacements? statusContext = null;
                     foreach (var state in plan.Ordered.Where(s => s.IsFinally))
                     {
+                        statusContext ??= ExecutionStatusContext(plan);
                         if (DecideFinally(state, plan, run, control, statusContext))
                         {
                             running.Add(state);
@@ -162,6 +173,7 @@ public sealed partial class PipelineRunRunner
             var changed = await control.Wake.Reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
             if (changed is not null && changed.IsDone && running.Remove(changed))
             {
+                runningDag -= changed.IsFinally ? 0 : 1;
                 MarkDone(changed);
             }
 
@@ -220,7 +232,7 @@ public sealed partial class PipelineRunRunner
     /// <summary>Decides a DAG task whose parents are done: skip it, fail its validation, or let it start (true).</summary>
     private bool Decide(PipelineTaskState state, Plan plan, PipelineRun run, Control control)
     {
-        var (replacements, error, owner) = ResultResolution.Resolve(state.Original, plan.States);
+        var (replacements, error, owner) = ResultResolution.Resolve(state.References, plan.States);
         state.Task = error is null ? ResultResolution.Apply(state.Original, replacements) : state.Original;
         var allowed = Allows(state.Task, run, control);
         if (control.Failure is not null)
@@ -233,7 +245,7 @@ public sealed partial class PipelineRunRunner
             return Skip(state, plan, WhenSkip);
         }
 
-        if (plan.Graph.Parents.GetValueOrDefault(state.Name, []).Any(p => plan.States[p].SkipReason is { } reason && reason != WhenSkip))
+        if (state.Parents.Any(static p => p.SkipReason is { } reason && reason != WhenSkip))
         {
             return Skip(state, plan, ParentSkip);
         }
@@ -253,7 +265,8 @@ public sealed partial class PipelineRunRunner
             return Skip(state, plan, EmptyMatrixSkip);
         }
 
-        if (ResultResolution.CheckMissing(state.Task, plan.States) is { } missing)
+        var references = ReferenceEquals(state.Task, state.Original) ? state.References : [.. state.Task.ResultReferences()];
+        if (ResultResolution.CheckMissing(state.Task, references, plan.States) is { } missing)
         {
             state.ValidationError = missing;
             return false;
@@ -265,7 +278,7 @@ public sealed partial class PipelineRunRunner
     private bool DecideFinally(PipelineTaskState state, Plan plan, PipelineRun run, Control control, Replacements statusContext)
     {
         var task = ResultResolution.Apply(state.Original, statusContext);
-        var (replacements, error, _) = ResultResolution.Resolve(task, plan.States);
+        var (replacements, error, _) = ResultResolution.Resolve(ReferenceEquals(task, state.Original) ? state.References : [.. task.ResultReferences()], plan.States);
         if (error is not null)
         {
             state.Task = task;

@@ -25,22 +25,43 @@ public sealed partial class PipelineRunRunner
         }
 
         var task = ApplyTaskContexts(state.Task, plan);
-        var combinations = task.IsMatrixed() ? MatrixFanOut.Combinations(task.Matrix!) : [[]];
         var spec = PropagateResults(state, plan);
+        var runName = run.Metadata.Name ?? string.Empty;
+        if (!task.IsMatrixed())
+        {
+            state.Running = 1;
+            AddTaskRun(state, MakeTaskRun(Runs.ChildNames.Make(runName, $"-{task.Name}"), task.Params, task, state, spec, plan, run, control));
+            return RunTaskRunAsync(state, 0, state.TaskRuns[0], spec, plan, invocation, control);
+        }
+
+        var combinations = MatrixFanOut.Combinations(task.Matrix!);
         var runs = new List<Task>();
         state.Running = combinations.Length;
         for (var i = 0; i < combinations.Length; i++)
         {
-            var name = Runs.ChildNames.Make(run.Metadata.Name ?? string.Empty, task.IsMatrixed() ? $"-{task.Name}-{i}" : $"-{task.Name}");
-            var taskRun = MakeTaskRun(name, combinations[i].AddRange(task.Params), task, state, spec, plan, run, control);
-            state.TaskRuns.Add(taskRun);
-            runs.Add(RunTaskRunAsync(state, i, taskRun, spec, run, invocation, control));
+            var taskRun = MakeTaskRun(Runs.ChildNames.Make(runName, $"-{task.Name}-{i}"), combinations[i].AddRange(task.Params), task, state, spec, plan, run, control);
+            AddTaskRun(state, taskRun);
+            runs.Add(RunTaskRunAsync(state, i, taskRun, spec, plan, invocation, control));
         }
 
         return Task.WhenAll(runs);
     }
 
-    private async Task RunTaskRunAsync(PipelineTaskState state, int index, TaskRun taskRun, TaskSpec? spec, PipelineRun run, PipelineRunInvocation invocation, Control control)
+    private static void AddTaskRun(PipelineTaskState state, TaskRun taskRun)
+    {
+        state.TaskRuns.Add(taskRun);
+        state.ChildReferences.Add(new ChildStatusReference
+        {
+            ApiVersion = "tekton.dev/v1",
+            Kind = "TaskRun",
+            Name = taskRun.Metadata.Name ?? string.Empty,
+            PipelineTaskName = state.Name,
+            DisplayName = state.Task.DisplayName,
+            WhenExpressions = state.Task.When,
+        });
+    }
+
+    private async Task RunTaskRunAsync(PipelineTaskState state, int index, TaskRun taskRun, TaskSpec? spec, Plan plan, PipelineRunInvocation invocation, Control control)
     {
         var token = state.IsFinally ? control.FinallyRuns.Token : control.DagRuns.Token;
         var acquired = false;
@@ -57,7 +78,7 @@ public sealed partial class PipelineRunRunner
                     IgnoreFailure = state.Original.OnError == "continue",
                     ResolvedSpec = spec,
                     TaskName = state.TaskName ?? taskRun.Metadata.Name,
-                    ClaimName = binding => binding.VolumeClaimTemplate?.Metadata.Name ?? $"pvc-{run.Metadata.Name}-{binding.Name}",
+                    ClaimName = plan.ClaimName,
                     Stop = state.IsFinally ? control.FinallyStop : control.DagStop,
                 },
                 token).ConfigureAwait(false);
@@ -100,23 +121,15 @@ public sealed partial class PipelineRunRunner
 
     private TaskRun MakeTaskRun(string name, ImmutableArray<Param> parameters, PipelineTask task, PipelineTaskState state, TaskSpec? spec, Plan plan, PipelineRun run, Control control)
     {
-        var runSpec = run.Spec.TaskRunSpecs.FirstOrDefault(s => s.PipelineTaskName == task.Name);
+        var runSpec = state.RunSpec;
         var template = run.Spec.TaskRunTemplate;
-        var labels = run.Metadata.Labels
-            .SetItem("tekton.dev/pipelineRun", run.Metadata.Name ?? string.Empty)
-            .SetItem("tekton.dev/pipelineTask", task.Name)
-            .SetItem("tekton.dev/pipeline", plan.PipelineName)
-            .SetItem("tekton.dev/memberOf", state.IsFinally ? "finally" : "tasks")
-            .SetItems(task.TaskSpec?.Metadata?.Labels ?? ImmutableSortedDictionary<string, string>.Empty)
-            .SetItems(runSpec?.Metadata?.Labels ?? ImmutableSortedDictionary<string, string>.Empty);
+        var labels = Overlay(Overlay((state.IsFinally ? plan.FinallyLabels : plan.TaskLabels).SetItem("tekton.dev/pipelineTask", task.Name), task.TaskSpec?.Metadata?.Labels), runSpec?.Metadata?.Labels);
         if (state.TaskName is { } taskName)
         {
             labels = labels.SetItem("tekton.dev/task", taskName);
         }
 
-        var annotations = run.Metadata.Annotations
-            .SetItems(task.TaskSpec?.Metadata?.Annotations ?? ImmutableSortedDictionary<string, string>.Empty)
-            .SetItems(runSpec?.Metadata?.Annotations ?? ImmutableSortedDictionary<string, string>.Empty);
+        var annotations = Overlay(Overlay(run.Metadata.Annotations, task.TaskSpec?.Metadata?.Annotations), runSpec?.Metadata?.Annotations);
         var timeout = runSpec?.Timeout ?? task.Timeout ?? TaskRunTimeout(run, state, control);
         return new TaskRun
         {
@@ -146,6 +159,9 @@ public sealed partial class PipelineRunRunner
         };
     }
 
+    private static ImmutableSortedDictionary<string, string> Overlay(ImmutableSortedDictionary<string, string> values, ImmutableSortedDictionary<string, string>? over) =>
+        over is null || over.IsEmpty ? values : values.SetItems(over);
+
     private Model.Duration? TaskRunTimeout(PipelineRun run, PipelineTaskState state, Control control)
     {
         var limit = state.IsFinally ? FinallyTimeout(run.Spec.Timeouts) : TasksTimeout(run.Spec.Timeouts);
@@ -155,17 +171,20 @@ public sealed partial class PipelineRunRunner
 
     private static ImmutableArray<WorkspaceBinding> Workspaces(PipelineTask task, TaskSpec? spec, PipelineRun run)
     {
-        var wanted = task.Workspaces.ToList();
-        if (task.TaskSpec is not null && spec is not null)
+        var used = task.TaskSpec is not null && spec is not null ? WorkspacesUsedBy(spec) : [];
+        if (task.Workspaces.IsEmpty && used.Count == 0)
         {
-            foreach (var used in WorkspacesUsedBy(spec).Where(u => wanted.All(w => w.Name != u)))
-            {
-                wanted.Add(new WorkspacePipelineTaskBinding { Name = used });
-            }
+            return [];
+        }
+
+        var wanted = task.Workspaces.ToList();
+        foreach (var name in used.Where(u => wanted.All(w => w.Name != u)))
+        {
+            wanted.Add(new WorkspacePipelineTaskBinding { Name = name });
         }
 
         var result = ImmutableArray.CreateBuilder<WorkspaceBinding>();
-        var context = PipelineSubstitution.ContextReplacements(run.Spec.PipelineRef?.Name ?? string.Empty, run);
+        Dictionary<string, string>? context = null;
         foreach (var binding in wanted)
         {
             var pipelineWorkspace = binding.Workspace ?? binding.Name;
@@ -182,7 +201,13 @@ public sealed partial class PipelineRunRunner
             }
 
             var subPath = Join(bound.SubPath, binding.SubPath);
-            var mapped = bound with { Name = binding.Name, SubPath = subPath is null ? null : Variables.Apply(subPath, context) };
+            if (subPath is not null)
+            {
+                context ??= PipelineSubstitution.ContextReplacements(run.Spec.PipelineRef?.Name ?? string.Empty, run);
+                subPath = Variables.Apply(subPath, context);
+            }
+
+            var mapped = bound with { Name = binding.Name, SubPath = subPath };
             if (bound.VolumeClaimTemplate is { } claimTemplate)
             {
                 var claim = $"pvc-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{pipelineWorkspace}/{run.Metadata.Uid}")))[..10]}";
@@ -198,20 +223,32 @@ public sealed partial class PipelineRunRunner
     private static string? Join(string? first, string? second) =>
         string.IsNullOrEmpty(first) ? (string.IsNullOrEmpty(second) ? null : second) : string.IsNullOrEmpty(second) ? first : $"{first.TrimEnd('/')}/{second.TrimStart('/')}";
 
-    private static IEnumerable<string> WorkspacesUsedBy(TaskSpec spec)
+    private static List<string> WorkspacesUsedBy(TaskSpec spec)
     {
+        if (!VariableScan.Mentions(spec))
+        {
+            return [];
+        }
+
         var texts = spec.Steps.SelectMany(s => new[] { s.Script, s.WorkingDir, s.Image }.Concat(s.Command).Concat(s.Args).Concat(s.Env.Select(e => e.Value)))
             .Concat(spec.Sidecars.SelectMany(s => new[] { s.Script, s.WorkingDir }.Concat(s.Command).Concat(s.Args).Concat(s.Env.Select(e => e.Value))));
         return texts
             .SelectMany(Variables.Expressions)
             .Where(e => e.StartsWith("workspaces.", StringComparison.Ordinal))
             .Select(e => e.Split('.')[1])
-            .Distinct(StringComparer.Ordinal);
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>Tekton's <c>ApplyPipelineTaskContexts</c>: retries and matrix lengths.</summary>
     private static PipelineTask ApplyTaskContexts(PipelineTask task, Plan plan)
     {
+        if (!VariableScan.Mentions(task.Params) && !VariableScan.Optional(task.DisplayName) &&
+            (task.Matrix is not { } written || (!VariableScan.Mentions(written.Params) && !written.Include.Any(i => VariableScan.Mentions(i.Params)))))
+        {
+            return task;
+        }
+
         var strings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["context.pipelineTask.retries"] = (task.Retries ?? 0).ToString(CultureInfo.InvariantCulture),
@@ -239,7 +276,8 @@ public sealed partial class PipelineRunRunner
     /// <summary>Tekton's <c>PropagateResults</c>: finished tasks' results reach an inline spec directly.</summary>
     private static TaskSpec? PropagateResults(PipelineTaskState state, Plan plan)
     {
-        if (state.Spec is null || state.TaskName is not null || !state.Original.SpecExpressions().Any(e => e.StartsWith("tasks.", StringComparison.Ordinal)))
+        if (state.Spec is null || state.TaskName is not null || !VariableScan.Mentions(state.Spec) ||
+            !state.Original.SpecExpressions().Any(e => e.StartsWith("tasks.", StringComparison.Ordinal)))
         {
             return state.Spec;
         }

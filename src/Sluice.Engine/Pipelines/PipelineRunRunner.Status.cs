@@ -147,24 +147,16 @@ public sealed partial class PipelineRunRunner
         return (succeeded + failed + cancelled + ignored, failed, cancelled, skipped, timedOutSkips, incomplete);
     }
 
-    private static ImmutableArray<ChildStatusReference> Children(Plan plan) =>
-        [.. plan.Ordered.SelectMany(s => s.TaskRuns.Select(r => new ChildStatusReference
+    private static ImmutableArray<ChildStatusReference> Children(Plan plan)
+    {
+        var children = ImmutableArray.CreateBuilder<ChildStatusReference>();
+        foreach (var state in plan.Ordered)
         {
-            ApiVersion = "tekton.dev/v1",
-            Kind = "TaskRun",
-            Name = r.Metadata.Name ?? string.Empty,
-            PipelineTaskName = s.Name,
-            DisplayName = s.Task.DisplayName,
-            WhenExpressions = s.Task.When,
-        }).Concat(s.ChildPipelineRuns.Select(r => new ChildStatusReference
-        {
-            ApiVersion = "tekton.dev/v1",
-            Kind = "PipelineRun",
-            Name = r.Metadata.Name ?? string.Empty,
-            PipelineTaskName = s.Name,
-            DisplayName = s.Task.DisplayName,
-            WhenExpressions = s.Task.When,
-        })))];
+            children.AddRange(state.ChildReferences);
+        }
+
+        return children.ToImmutable();
+    }
 
     private static ImmutableArray<SkippedTask> Skipped(Plan plan) =>
         [.. plan.Ordered.Where(s => s.IsSkipped).Select(s => new SkippedTask

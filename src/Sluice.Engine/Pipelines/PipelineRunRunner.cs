@@ -3,6 +3,7 @@ using Sluice.Engine.Runs;
 using Sluice.Engine.Tasks;
 using Sluice.Model.Pipelines;
 using Sluice.Model.Runs;
+using Sluice.Model.Tasks;
 
 namespace Sluice.Engine.Pipelines;
 
@@ -85,5 +86,15 @@ public sealed partial class PipelineRunRunner
         new() { Status = "False", Reason = reason, Message = message, LastTransitionTime = Now() };
 
     /// <summary>The resolved, substituted pipeline and the state of each of its tasks.</summary>
-    internal sealed record Plan(string PipelineName, PipelineSpec Spec, PipelineGraph Graph, Dictionary<string, PipelineTaskState> States, ImmutableArray<PipelineTaskState> Ordered);
+    internal sealed record Plan(string PipelineName, PipelineSpec Spec, Dictionary<string, PipelineTaskState> States, ImmutableArray<PipelineTaskState> Ordered)
+    {
+        /// <summary>The labels of every DAG task's TaskRuns, before the task's own.</summary>
+        public required ImmutableSortedDictionary<string, string> TaskLabels { get; init; }
+
+        /// <summary>The labels of every finally task's TaskRuns, before the task's own.</summary>
+        public required ImmutableSortedDictionary<string, string> FinallyLabels { get; init; }
+
+        /// <summary>The claim name of a workspace bound with a volumeClaimTemplate: one claim per PipelineRun.</summary>
+        public required Func<WorkspaceBinding, string> ClaimName { get; init; }
+    }
 }

@@ -110,6 +110,11 @@ public static class PipelineSubstitution
     public static PipelineTask Apply(PipelineTask task, Replacements replacements)
     {
         var matrixed = task.IsMatrixed();
+        if (!Mentions(task, matrixed))
+        {
+            return Propagate(task, replacements);
+        }
+
         task = task with
         {
             Params = replacements.Apply(task.Params),
@@ -131,7 +136,7 @@ public static class PipelineSubstitution
     /// <summary>Tekton's <c>propagateParams</c>: pipeline values reach an inline spec; the task's own params win on name clashes.</summary>
     private static PipelineTask Propagate(PipelineTask task, Replacements replacements)
     {
-        if (task.TaskSpec is not { } embedded)
+        if (task.TaskSpec is not { } embedded || !VariableScan.Mentions(embedded.Task))
         {
             return task;
         }
@@ -168,6 +173,13 @@ public static class PipelineSubstitution
 
         return task with { TaskSpec = embedded with { Task = TaskSpecSubstitution.Apply(embedded.Task, scoped) } };
     }
+
+    /// <summary>Whether any field <see cref="Apply(PipelineTask, Replacements)"/> rewrites holds a variable.</summary>
+    private static bool Mentions(PipelineTask task, bool matrixed) =>
+        VariableScan.Mentions(task.Params) || VariableScan.Mentions(task.When) || VariableScan.Optional(task.OnError) ||
+        (matrixed ? VariableScan.Mentions(task.Matrix!.Params) || task.Matrix.Include.Any(i => VariableScan.Mentions(i.Params)) : VariableScan.Optional(task.DisplayName)) ||
+        task.Workspaces.Any(w => VariableScan.Optional(w.SubPath)) ||
+        (task.TaskRef is { } reference && (VariableScan.Mentions(reference.Params) || VariableScan.Optional(reference.Name)));
 
     private static IEnumerable<string> Keys(string name) =>
         [$"params.{name}", $"params[\"{name}\"]", $"params['{name}']", $"inputs.params.{name}"];

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
+using Sluice.Engine.Substitution;
 using Sluice.Model.Pipelines;
 using Sluice.Model.Runs;
+using Sluice.Model.Substitution;
 using Sluice.Model.Tasks;
 
 namespace Sluice.Engine.Pipelines;
@@ -14,6 +16,7 @@ internal sealed class PipelineTaskState
         Original = task;
         Written = written ?? task;
         IsFinally = isFinally;
+        References = MentionsVariables(task) ? [.. task.ResultReferences()] : [];
     }
 
     /// <summary>The task as the input wrote it, before any substitution: what error locations point at.</summary>
@@ -29,6 +32,21 @@ internal sealed class PipelineTaskState
 
     public bool IsFinally { get; }
 
+    /// <summary>The result references <see cref="Original"/> makes, found once rather than on every decision.</summary>
+    public ImmutableArray<ResultReference> References { get; }
+
+    /// <summary>The DAG tasks this one waits for (none for finally tasks).</summary>
+    public ImmutableArray<PipelineTaskState> Parents { get; set; } = [];
+
+    /// <summary>The DAG tasks that wait for this one.</summary>
+    public ImmutableArray<PipelineTaskState> Dependents { get; set; } = [];
+
+    /// <summary>How many parents are not done yet; the scheduler counts it down.</summary>
+    public int Waiting { get; set; }
+
+    /// <summary>The TaskRunSpecs entry of the PipelineRun for this task, if any.</summary>
+    public PipelineTaskRunSpec? RunSpec { get; set; }
+
     /// <summary>The resolved Task spec (for taskRef tasks, the referenced Task's spec).</summary>
     public TaskSpec? Spec { get; set; }
 
@@ -40,6 +58,9 @@ internal sealed class PipelineTaskState
 
     /// <summary>The TaskRuns started (several for a matrix), in combination order.</summary>
     public List<TaskRun> TaskRuns { get; } = [];
+
+    /// <summary>The status references of <see cref="TaskRuns"/> and <see cref="ChildPipelineRuns"/>, made once when each starts.</summary>
+    public List<ChildStatusReference> ChildReferences { get; } = [];
 
     /// <summary>The child PipelineRuns started, for a pipeline task that runs a Pipeline.</summary>
     public List<PipelineRun> ChildPipelineRuns { get; } = [];
@@ -61,19 +82,19 @@ internal sealed class PipelineTaskState
     public bool IsDone => IsSkipped || ValidationError is not null || (Started && Running == 0);
 
     /// <summary>Every TaskRun succeeded.</summary>
-    public bool IsSuccessful => Started && Running == 0 && Children.Any() && Children.All(c => c?.Status == "True");
+    public bool IsSuccessful => Started && Running == 0 && ChildCount > 0 && !AnyChild(static c => c?.Status != "True");
 
     /// <summary>Done and some TaskRun failed for a reason other than cancellation.</summary>
-    public bool IsFailure => Started && Running == 0 && Children.Any(c => c?.Status == "False") && !IsCancelled && !IsCancelledForTimeout;
+    public bool IsFailure => Started && Running == 0 && AnyChild(static c => c?.Status == "False") && !IsCancelled && !IsCancelledForTimeout;
 
     /// <summary>A TaskRun was cancelled (by the PipelineRun's cancellation).</summary>
-    public bool IsCancelled => Started && Running == 0 && Children.Any(c => c?.Reason is "TaskRunCancelled" or "Cancelled" && !TimedOutMessage(c));
+    public bool IsCancelled => Started && Running == 0 && AnyChild(static c => c?.Reason is "TaskRunCancelled" or "Cancelled" && !TimedOutMessage(c));
 
     /// <summary>A TaskRun was cancelled because the PipelineRun timed out; Tekton counts it as a failure.</summary>
-    public bool IsCancelledForTimeout => Started && Running == 0 && Children.Any(c => c?.Reason is "TaskRunCancelled" or "Cancelled" && TimedOutMessage(c));
+    public bool IsCancelledForTimeout => Started && Running == 0 && AnyChild(static c => c?.Reason is "TaskRunCancelled" or "Cancelled" && TimedOutMessage(c));
 
     /// <summary>Any TaskRun failed (what <c>$(tasks.t.status)</c> calls Failed).</summary>
-    public bool HaveAnyRunsFailed => Children.Any(c => c?.Status == "False");
+    public bool HaveAnyRunsFailed => AnyChild(static c => c?.Status == "False");
 
     /// <summary>What <c>$(tasks.t.status)</c> gives.</summary>
     public string ExecutionStatus => IsSuccessful ? "Succeeded" : HaveAnyRunsFailed ? "Failed" : "None";
@@ -84,10 +105,44 @@ internal sealed class PipelineTaskState
 
     /// <summary>The Succeeded condition of every child run.</summary>
     public IEnumerable<Condition?> Children =>
-        TaskRuns.Select(r => r.Status?.Conditions.FirstOrDefault()).Concat(ChildPipelineRuns.Select(r => r.Status?.Conditions.FirstOrDefault()));
+        TaskRuns.Select(r => Succeeded(r.Status)).Concat(ChildPipelineRuns.Select(r => Succeeded(r.Status)));
 
     /// <summary>The results of the (single) TaskRun, or of all TaskRuns of a matrix.</summary>
     public ImmutableArray<RunResult> Results => TaskRuns.Count == 0 ? [] : TaskRuns[0].Status?.Results ?? [];
+
+    /// <summary>Whether any text where a result reference can stand (params, matrix, when, an inline spec) holds a variable.</summary>
+    public static bool MentionsVariables(PipelineTask task) =>
+        VariableScan.Mentions(task.Params) || VariableScan.Mentions(task.When) ||
+        (task.Matrix is { } matrix && (VariableScan.Mentions(matrix.Params) || matrix.Include.Any(i => VariableScan.Mentions(i.Params)))) ||
+        (task.TaskSpec?.Task is { } spec && VariableScan.Mentions(spec));
+
+    private int ChildCount => TaskRuns.Count + ChildPipelineRuns.Count;
+
+    // The predicates above run for every task on every status snapshot: loops, not LINQ, keep them free of allocations.
+    private bool AnyChild(Func<Condition?, bool> predicate)
+    {
+        foreach (var run in TaskRuns)
+        {
+            if (predicate(Succeeded(run.Status)))
+            {
+                return true;
+            }
+        }
+
+        foreach (var run in ChildPipelineRuns)
+        {
+            if (predicate(Succeeded(run.Status)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Condition? Succeeded(TaskRunStatus? status) => status is { Conditions: { IsDefaultOrEmpty: false } conditions } ? conditions[0] : null;
+
+    private static Condition? Succeeded(PipelineRunStatus? status) => status is { Conditions: { IsDefaultOrEmpty: false } conditions } ? conditions[0] : null;
 
     private static bool TimedOutMessage(Condition? condition) =>
         condition?.Message?.Contains("has timed out", StringComparison.Ordinal) == true;

@@ -14,11 +14,16 @@ internal static class ResultResolution
     /// <summary>The error Tekton reports when a result is missing.</summary>
     public const string InvalidReference = "Invalid task result reference";
 
-    /// <summary>Resolves every result reference of a task; on the first failure returns its error and the referenced task.</summary>
-    public static (Replacements Replacements, string? Error, string? Task) Resolve(PipelineTask target, IReadOnlyDictionary<string, PipelineTaskState> states)
+    /// <summary>Resolves the result references a task makes; on the first failure returns its error and the referenced task.</summary>
+    public static (Replacements Replacements, string? Error, string? Task) Resolve(ImmutableArray<ResultReference> references, IReadOnlyDictionary<string, PipelineTaskState> states)
     {
         var replacements = new Replacements();
-        foreach (var reference in target.ResultReferences().DistinctBy(r => (r.Owner, r.Result)))
+        if (references.IsEmpty)
+        {
+            return (replacements, null, null);
+        }
+
+        foreach (var reference in references.DistinctBy(r => (r.Owner, r.Result)))
         {
             if (!states.TryGetValue(reference.Owner, out var referenced))
             {
@@ -65,9 +70,9 @@ internal static class ResultResolution
     }
 
     /// <summary>Tekton's <c>CheckMissingResultReferences</c>: the error that keeps a task from starting, if any.</summary>
-    public static string? CheckMissing(PipelineTask target, IReadOnlyDictionary<string, PipelineTaskState> states)
+    public static string? CheckMissing(PipelineTask target, ImmutableArray<ResultReference> references, IReadOnlyDictionary<string, PipelineTaskState> states)
     {
-        foreach (var reference in target.ResultReferences())
+        foreach (var reference in references)
         {
             if (!states.TryGetValue(reference.Owner, out var referenced))
             {

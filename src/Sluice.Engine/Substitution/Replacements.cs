@@ -19,29 +19,40 @@ public sealed class Replacements
         name => $"inputs.params.{name}",
     ];
 
+    // Most sets hold only strings, and many hold nothing: the maps are made when first written.
+    private static readonly Dictionary<string, string> NoStrings = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, ImmutableArray<string>> NoArrays = new(StringComparer.Ordinal);
+    private Dictionary<string, string>? _strings;
+    private Dictionary<string, ImmutableArray<string>>? _arrays;
+    private Dictionary<string, ImmutableSortedDictionary<string, string>>? _objects;
+
     /// <summary>Empty replacements.</summary>
     public Replacements()
     {
     }
 
-    private Replacements(Dictionary<string, string> strings, Dictionary<string, ImmutableArray<string>> arrays, Dictionary<string, ImmutableSortedDictionary<string, string>> objects)
+    private Replacements(Dictionary<string, string>? strings, Dictionary<string, ImmutableArray<string>>? arrays, Dictionary<string, ImmutableSortedDictionary<string, string>>? objects)
     {
-        Strings = strings;
-        Arrays = arrays;
-        Objects = objects;
+        _strings = strings;
+        _arrays = arrays;
+        _objects = objects;
     }
 
     /// <summary>String values.</summary>
-    public Dictionary<string, string> Strings { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, string> Strings => _strings ??= new(StringComparer.Ordinal);
 
     /// <summary>Array values.</summary>
-    public Dictionary<string, ImmutableArray<string>> Arrays { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ImmutableArray<string>> Arrays => _arrays ??= new(StringComparer.Ordinal);
 
     /// <summary>Object values.</summary>
-    public Dictionary<string, ImmutableSortedDictionary<string, string>> Objects { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ImmutableSortedDictionary<string, string>> Objects => _objects ??= new(StringComparer.Ordinal);
 
     /// <summary>Whether there is nothing to replace.</summary>
-    public bool IsEmpty => Strings.Count == 0 && Arrays.Count == 0 && Objects.Count == 0;
+    public bool IsEmpty => (_strings?.Count ?? 0) == 0 && (_arrays?.Count ?? 0) == 0 && (_objects?.Count ?? 0) == 0;
+
+    private Dictionary<string, string> ReadStrings => _strings ?? NoStrings;
+
+    private Dictionary<string, ImmutableArray<string>> ReadArrays => _arrays ?? NoArrays;
 
     /// <summary>Only string replacements.</summary>
     public static Replacements OfStrings(IEnumerable<KeyValuePair<string, string>> strings)
@@ -57,9 +68,9 @@ public sealed class Replacements
 
     /// <summary>A copy that can be changed without changing this one.</summary>
     public Replacements Clone() => new(
-        new Dictionary<string, string>(Strings, StringComparer.Ordinal),
-        new Dictionary<string, ImmutableArray<string>>(Arrays, StringComparer.Ordinal),
-        new Dictionary<string, ImmutableSortedDictionary<string, string>>(Objects, StringComparer.Ordinal));
+        _strings is null ? null : new Dictionary<string, string>(_strings, StringComparer.Ordinal),
+        _arrays is null ? null : new Dictionary<string, ImmutableArray<string>>(_arrays, StringComparer.Ordinal),
+        _objects is null ? null : new Dictionary<string, ImmutableSortedDictionary<string, string>>(_objects, StringComparer.Ordinal));
 
     /// <summary>Adds the keys of a param value under every pattern of its name (Tekton's <c>replacementsFromParams</c>).</summary>
     public void AddParam(string name, ParamValue value)
@@ -121,7 +132,7 @@ public sealed class Replacements
 
     /// <summary>Whether a param name has any replacement.</summary>
     public bool HasParam(string name) =>
-        Strings.ContainsKey($"params.{name}") || Arrays.ContainsKey($"params.{name}") || Objects.ContainsKey($"params.{name}");
+        _strings?.ContainsKey($"params.{name}") == true || _arrays?.ContainsKey($"params.{name}") == true || _objects?.ContainsKey($"params.{name}") == true;
 
     /// <summary>
     /// Replacements for a Task's params: declared defaults first (with defaults that reference other
@@ -132,7 +143,7 @@ public sealed class Replacements
         var result = FromDefaults(declared);
         foreach (var param in given)
         {
-            if (param.Value.Type == ParamType.Object && result.Objects.ContainsKey($"params.{param.Name}"))
+            if (param.Value.Type == ParamType.Object && result._objects?.ContainsKey($"params.{param.Name}") == true)
             {
                 result.MergeObjectParam(param.Name, param.Value);
             }
@@ -166,7 +177,7 @@ public sealed class Replacements
 
             foreach (var expression in Variables.Expressions(value.StringValue).Where(e => e.StartsWith("params.", StringComparison.Ordinal)))
             {
-                if (result.Strings.TryGetValue(expression, out var referenced))
+                if (result.ReadStrings.TryGetValue(expression, out var referenced))
                 {
                     var resolved = value.StringValue.Replace($"$({expression})", referenced, StringComparison.Ordinal);
                     result.AddParam(spec.Name, ParamValue.Of(resolved));
@@ -181,17 +192,17 @@ public sealed class Replacements
     /// <summary>Adds every entry of another set (it wins on clashes).</summary>
     public Replacements Merge(Replacements other)
     {
-        foreach (var (k, v) in other.Strings)
+        foreach (var (k, v) in other.ReadStrings)
         {
             Strings[k] = v;
         }
 
-        foreach (var (k, v) in other.Arrays)
+        foreach (var (k, v) in other.ReadArrays)
         {
             Arrays[k] = v;
         }
 
-        foreach (var (k, v) in other.Objects)
+        foreach (var (k, v) in other._objects ?? [])
         {
             Objects[k] = v;
         }
@@ -200,10 +211,10 @@ public sealed class Replacements
     }
 
     /// <summary>Replaces in one string.</summary>
-    public string Apply(string? value) => Variables.Apply(value, Strings);
+    public string Apply(string? value) => Variables.Apply(value, ReadStrings);
 
     /// <summary>Replaces in one optional string, keeping null.</summary>
-    public string? ApplyOptional(string? value) => value is null ? null : Variables.Apply(value, Strings);
+    public string? ApplyOptional(string? value) => value is null ? null : Variables.Apply(value, ReadStrings);
 
     /// <summary>Replaces in a list where a whole array reference expands to several items.</summary>
     public ImmutableArray<string> ApplyArray(ImmutableArray<string> values)
@@ -216,7 +227,7 @@ public sealed class Replacements
         var builder = ImmutableArray.CreateBuilder<string>(values.Length);
         foreach (var value in values)
         {
-            builder.AddRange(Variables.ApplyArray(value, Strings, Arrays));
+            builder.AddRange(Variables.ApplyArray(value, ReadStrings, ReadArrays));
         }
 
         return builder.ToImmutable();
@@ -245,17 +256,17 @@ public sealed class Replacements
                 }
 
                 var result = value;
-                if (Strings.ContainsKey(key))
+                if (ReadStrings.ContainsKey(key))
                 {
                     result = ParamValue.Of(Apply(text));
                 }
 
-                if (Arrays.ContainsKey(key))
+                if (ReadArrays.ContainsKey(key))
                 {
-                    result = ParamValue.Of(Variables.ApplyArray(text, Strings, Arrays));
+                    result = ParamValue.Of(Variables.ApplyArray(text, ReadStrings, ReadArrays));
                 }
 
-                if (Objects.TryGetValue(key, out var obj))
+                if (_objects is not null && _objects.TryGetValue(key, out var obj))
                 {
                     result = ParamValue.Of(obj);
                 }

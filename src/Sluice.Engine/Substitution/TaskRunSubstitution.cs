@@ -21,6 +21,13 @@ public static class TaskRunSubstitution
     /// <param name="retryCount">Previous attempts.</param>
     public static TaskSpec Apply(TaskSpec spec, TaskRun run, string taskName, int retryCount)
     {
+        if (!VariableScan.Mentions(spec))
+        {
+            // Every pass below replaces only inside $(...), and what a pass inserts can hold $(...) only if
+            // the spec did: a spec without variables comes out as it went in, with the bindings declared.
+            return DeclareBindings(spec, run.Spec.Workspaces);
+        }
+
         spec = TaskSpecSubstitution.Apply(spec, Replacements.ForTaskParams(spec.Params, run.Spec.Params));
         spec = TaskSpecSubstitution.Apply(spec, Replacements.OfStrings(new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -32,7 +39,13 @@ public static class TaskRunSubstitution
         }));
         spec = ApplyResults(spec);
         spec = ApplyArtifactsAndExitCodes(spec);
-        foreach (var binding in run.Spec.Workspaces)
+        return ApplyWorkspaces(DeclareBindings(spec, run.Spec.Workspaces), run.Spec.Workspaces);
+    }
+
+    /// <summary>Declares the TaskRun's extra bindings as workspaces of the spec, so their variables resolve.</summary>
+    private static TaskSpec DeclareBindings(TaskSpec spec, ImmutableArray<WorkspaceBinding> bindings)
+    {
+        foreach (var binding in bindings)
         {
             if (!spec.Workspaces.Any(w => w.Name == binding.Name))
             {
@@ -40,7 +53,7 @@ public static class TaskRunSubstitution
             }
         }
 
-        return ApplyWorkspaces(spec, run.Spec.Workspaces);
+        return spec;
     }
 
     /// <summary>The status name of step <paramref name="index"/>: its name, or <c>unnamed-N</c>.</summary>
@@ -144,10 +157,21 @@ public static class TaskRunSubstitution
     }
 
     /// <summary>Whether any text of the step refers to another step's results (so it cannot be created before they exist).</summary>
-    public static bool UsesStepResults(Step step) =>
-        new[] { step.Image, step.Script, step.WorkingDir }.Concat(step.Command).Concat(step.Args).Concat(step.Env.Select(e => e.Value))
-            .Concat(step.When.SelectMany(w => w.Values.Prepend(w.Input ?? string.Empty)))
-            .Any(t => t?.Contains("$(steps.", StringComparison.Ordinal) == true);
+    public static bool UsesStepResults(Step step)
+    {
+        if (!VariableScan.Mentions(step))
+        {
+            return false;
+        }
+
+        static bool Refers(string? text) => text?.Contains("$(steps.", StringComparison.Ordinal) == true;
+        if (Refers(step.Image) || Refers(step.Script) || Refers(step.WorkingDir) || step.Command.Any(Refers) || step.Args.Any(Refers) || step.Env.Any(e => Refers(e.Value)))
+        {
+            return true;
+        }
+
+        return step.When.Any(w => Refers(w.Input) || w.Values.Any(Refers));
+    }
 
     /// <summary>Replacements for <c>$(steps.s.results.r)</c> from results already read.</summary>
     public static Replacements StepResultReplacements(IReadOnlyDictionary<string, ImmutableArray<RunResult>> stepResults)

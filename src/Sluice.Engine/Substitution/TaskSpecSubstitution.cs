@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Sluice.Model.Kubernetes;
 using Sluice.Model.Tasks;
 
@@ -10,26 +11,26 @@ namespace Sluice.Engine.Substitution;
 /// </summary>
 public static class TaskSpecSubstitution
 {
-    /// <summary>Applies to steps, step template, volumes, workspace mount paths and sidecars.</summary>
+    /// <summary>Applies to steps, step template, volumes, workspace mount paths and sidecars; returns the spec itself when nothing changes.</summary>
     public static TaskSpec Apply(TaskSpec spec, Replacements replacements)
     {
-        if (replacements.IsEmpty)
+        if (replacements.IsEmpty || !VariableScan.Mentions(spec))
         {
             return spec;
         }
 
         return spec with
         {
-            Steps = [.. spec.Steps.Select(s => Apply(s, replacements))],
+            Steps = Map(spec.Steps, replacements, Apply),
             StepTemplate = spec.StepTemplate is { } template ? Apply(template, replacements) : null,
-            Volumes = [.. spec.Volumes.Select(v => Apply(v, replacements))],
-            Workspaces = [.. spec.Workspaces.Select(w => w with { MountPath = replacements.ApplyOptional(w.MountPath) })],
-            Sidecars = [.. spec.Sidecars.Select(s => Apply(s, replacements))],
+            Volumes = Map(spec.Volumes, replacements, Apply),
+            Workspaces = Map(spec.Workspaces, replacements, static (w, r) => VariableScan.Optional(w.MountPath) ? w with { MountPath = r.ApplyOptional(w.MountPath) } : w),
+            Sidecars = Map(spec.Sidecars, replacements, Apply),
         };
     }
 
-    /// <summary>Applies to one step (its StepAction params too).</summary>
-    public static Step Apply(Step step, Replacements replacements) => step with
+    /// <summary>Applies to one step (its StepAction params too); returns the step itself when it mentions no variable.</summary>
+    public static Step Apply(Step step, Replacements replacements) => !VariableScan.Mentions(step) ? step : step with
     {
         Params = replacements.Apply(step.Params),
         Script = replacements.ApplyOptional(step.Script),
@@ -48,8 +49,8 @@ public static class TaskSpecSubstitution
         VolumeMounts = Apply(step.VolumeMounts, replacements),
     };
 
-    /// <summary>Applies to one sidecar.</summary>
-    public static Sidecar Apply(Sidecar sidecar, Replacements replacements) => sidecar with
+    /// <summary>Applies to one sidecar; returns the sidecar itself when it mentions no variable.</summary>
+    public static Sidecar Apply(Sidecar sidecar, Replacements replacements) => !VariableScan.Mentions(sidecar) ? sidecar : sidecar with
     {
         Script = replacements.ApplyOptional(sidecar.Script),
         Name = replacements.ApplyOptional(sidecar.Name),
@@ -63,7 +64,25 @@ public static class TaskSpecSubstitution
         VolumeMounts = Apply(sidecar.VolumeMounts, replacements),
     };
 
-    private static StepTemplate Apply(StepTemplate template, Replacements replacements) => template with
+    /// <summary>Applies to each item; the same array when no item changed.</summary>
+    private static ImmutableArray<T> Map<T>(ImmutableArray<T> items, Replacements replacements, Func<T, Replacements, T> apply)
+        where T : class
+    {
+        T[]? changed = null;
+        for (var i = 0; i < items.Length; i++)
+        {
+            var item = apply(items[i], replacements);
+            if (!ReferenceEquals(item, items[i]))
+            {
+                changed ??= [.. items];
+                changed[i] = item;
+            }
+        }
+
+        return changed is null ? items : ImmutableCollectionsMarshal.AsImmutableArray(changed);
+    }
+
+    private static StepTemplate Apply(StepTemplate template, Replacements replacements) => !VariableScan.Mentions(template) ? template : template with
     {
         Image = replacements.ApplyOptional(template.Image),
         ImagePullPolicy = replacements.ApplyOptional(template.ImagePullPolicy),
@@ -103,7 +122,7 @@ public static class TaskSpecSubstitution
             SubPath = replacements.ApplyOptional(m.SubPath),
         })];
 
-    private static Volume Apply(Volume volume, Replacements replacements) => volume with
+    private static Volume Apply(Volume volume, Replacements replacements) => !VariableScan.Mentions(volume) ? volume : volume with
     {
         Name = replacements.Apply(volume.Name),
         ConfigMap = volume.ConfigMap is { } c ? c with
