@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using Sluice.Engine.Execution;
 using Sluice.Model.Kubernetes;
 using Sluice.Model.Runs;
@@ -12,10 +14,24 @@ public sealed partial class SandboxPlanner
     /// <summary>The volume name that backs a workspace (what <c>$(workspaces.w.volume)</c> gives).</summary>
     public static string WorkspaceVolumeName(string workspace) => $"ws-{workspace}";
 
+    private static readonly Mount SharedWorkspaceMount = new(InternalVolumes.Workspace, "/workspace");
+    private static readonly Mount HomeMount = new(InternalVolumes.Home, "/tekton/home");
+    private static readonly Mount ResultsMount = new(InternalVolumes.Results, "/tekton/results");
+    private static readonly Mount StepsMount = new(InternalVolumes.Steps, "/tekton/steps", ReadOnly: true);
+    private static readonly Mount RunMount = new(InternalVolumes.Run, "/tekton/run", ReadOnly: true);
+    private static readonly Mount ArtifactsMount = new(InternalVolumes.Artifacts, "/tekton/artifacts");
+    private static readonly Mount CredentialsMount = new(InternalVolumes.Credentials, "/tekton/creds", ReadOnly: true);
+    private static readonly Mount ScriptsMount = new(InternalVolumes.Scripts, "/tekton/scripts", ReadOnly: true);
+
     private sealed record WorkspaceMount(string Workspace, string Volume, string MountPath, string? SubPath, bool ReadOnly, bool Isolated, ImmutableHashSet<string> Users);
 
     private ImmutableArray<WorkspaceMount> PlanWorkspaces(TaskSpec spec, TaskRun run, Func<WorkspaceBinding, string> claimName, ImmutableArray<SandboxVolume>.Builder volumes, string @namespace)
     {
+        if (spec.Workspaces.IsEmpty)
+        {
+            return [];
+        }
+
         var result = ImmutableArray.CreateBuilder<WorkspaceMount>();
         foreach (var declaration in spec.Workspaces)
         {
@@ -27,7 +43,7 @@ public sealed partial class SandboxPlanner
 
             var volume = WorkspaceVolumeName(declaration.Name);
             var source = BindingSource(binding, claimName, @namespace);
-            if (!volumes.Any(v => v.Name == volume))
+            if (!Has(volumes, volume))
             {
                 volumes.Add(new SandboxVolume(volume, source));
             }
@@ -150,11 +166,9 @@ public sealed partial class SandboxPlanner
         return [.. items.Where(i => data.ContainsKey(i.Key)).Select(i => new SandboxFile(i.Path, data[i.Key], i.Mode ?? mode))];
     }
 
-    private static ImmutableArray<Mount> StepMounts(Step step, int index, string statusName, int stepCount, ImmutableArray<WorkspaceMount> workspaces, ImmutableArray<SandboxVolume>.Builder volumes, string container)
+    private static List<Mount> StepMounts(Step step, int index, ImmutableArray<WorkspaceMount> workspaces, ImmutableArray<SandboxVolume>.Builder volumes, string container)
     {
-        var mounts = new List<Mount>();
-        var own = UserMounts(step.VolumeMounts, volumes, container);
-        mounts.AddRange(own);
+        var mounts = UserMounts(step.VolumeMounts, volumes, container);
         foreach (var workspace in workspaces)
         {
             var usage = step.Workspaces.FirstOrDefault(w => w.Name == workspace.Workspace);
@@ -166,26 +180,26 @@ public sealed partial class SandboxPlanner
             mounts.Add(new Mount(workspace.Volume, usage?.MountPath ?? workspace.MountPath, workspace.SubPath, workspace.ReadOnly));
         }
 
-        AddImplicit(mounts, new Mount(InternalVolumes.Workspace, "/workspace"));
-        AddImplicit(mounts, new Mount(InternalVolumes.Home, "/tekton/home"));
-        mounts.Add(new Mount(InternalVolumes.Results, "/tekton/results"));
-        mounts.Add(new Mount(InternalVolumes.Steps, "/tekton/steps", ReadOnly: true));
-        mounts.Add(new Mount(InternalVolumes.Steps, $"/tekton/steps/step-{statusName}", $"step-{statusName}"));
-        mounts.Add(new Mount(InternalVolumes.Run, "/tekton/run", ReadOnly: true));
-        mounts.Add(new Mount(InternalVolumes.Run, $"/tekton/run/{index}", $"{index}"));
-        mounts.Add(new Mount(InternalVolumes.Artifacts, "/tekton/artifacts"));
-        if (volumes.Any(v => v.Name == InternalVolumes.Credentials))
+        AddImplicit(mounts, SharedWorkspaceMount);
+        AddImplicit(mounts, HomeMount);
+        mounts.Add(ResultsMount);
+        mounts.Add(StepsMount);
+        mounts.Add(new Mount(InternalVolumes.Steps, $"/tekton/steps/{container}", container));
+        mounts.Add(RunMount);
+        var position = index.ToString(CultureInfo.InvariantCulture);
+        mounts.Add(new Mount(InternalVolumes.Run, $"/tekton/run/{position}", position));
+        mounts.Add(ArtifactsMount);
+        if (Has(volumes, InternalVolumes.Credentials))
         {
-            mounts.Add(new Mount(InternalVolumes.Credentials, "/tekton/creds", ReadOnly: true));
+            mounts.Add(CredentialsMount);
         }
 
-        _ = stepCount;
-        return Order(mounts);
+        return mounts;
     }
 
-    private static ImmutableArray<Mount> SidecarMounts(Sidecar sidecar, ImmutableArray<WorkspaceMount> workspaces, ImmutableArray<SandboxVolume>.Builder volumes, string container)
+    private static List<Mount> SidecarMounts(Sidecar sidecar, ImmutableArray<WorkspaceMount> workspaces, ImmutableArray<SandboxVolume>.Builder volumes, string container)
     {
-        var mounts = new List<Mount>(UserMounts(sidecar.VolumeMounts, volumes, container));
+        var mounts = UserMounts(sidecar.VolumeMounts, volumes, container);
         foreach (var workspace in workspaces)
         {
             var usage = sidecar.Workspaces.FirstOrDefault(w => w.Name == workspace.Workspace);
@@ -197,17 +211,17 @@ public sealed partial class SandboxPlanner
             mounts.Add(new Mount(workspace.Volume, usage?.MountPath ?? workspace.MountPath, workspace.SubPath, workspace.ReadOnly));
         }
 
-        AddImplicit(mounts, new Mount(InternalVolumes.Workspace, "/workspace"));
-        AddImplicit(mounts, new Mount(InternalVolumes.Home, "/tekton/home"));
-        return Order(mounts);
+        AddImplicit(mounts, SharedWorkspaceMount);
+        AddImplicit(mounts, HomeMount);
+        return mounts;
     }
 
     private static List<Mount> UserMounts(ImmutableArray<VolumeMount> volumeMounts, ImmutableArray<SandboxVolume>.Builder volumes, string container)
     {
-        var mounts = new List<Mount>();
+        var mounts = new List<Mount>(volumeMounts.Length + 10);
         foreach (var mount in volumeMounts)
         {
-            if (!volumes.Any(v => v.Name == mount.Name))
+            if (!Has(volumes, mount.Name))
             {
                 throw new TaskRunFailure("CreateContainerConfigError", $"\"{container}\" mounts volume \"{mount.Name}\" which is not declared in the Task's volumes");
             }
@@ -218,14 +232,57 @@ public sealed partial class SandboxPlanner
         return mounts;
     }
 
-    private static void AddImplicit(List<Mount> mounts, Mount mount)
+    private static bool Has(ImmutableArray<SandboxVolume>.Builder volumes, string name)
     {
-        if (!mounts.Any(m => m.ContainerPath.TrimEnd('/') == mount.ContainerPath))
+        for (var i = 0; i < volumes.Count; i++)
         {
-            mounts.Add(mount);
+            if (volumes[i].Name == name)
+            {
+                return true;
+            }
         }
+
+        return false;
     }
 
-    private static ImmutableArray<Mount> Order(List<Mount> mounts) =>
-        [.. mounts.Select((m, i) => (m, i)).OrderBy(x => x.m.ContainerPath.TrimEnd('/').Count(c => c == '/')).ThenBy(x => x.i).Select(x => x.m)];
+    private static void AddImplicit(List<Mount> mounts, Mount mount)
+    {
+        foreach (var existing in mounts)
+        {
+            if (existing.ContainerPath.AsSpan().TrimEnd('/').SequenceEqual(mount.ContainerPath))
+            {
+                return;
+            }
+        }
+
+        mounts.Add(mount);
+    }
+
+    /// <summary>Parents before children: a stable sort by the depth of the container path; then <paramref name="last"/>, if any.</summary>
+    private static ImmutableArray<Mount> Order(List<Mount> mounts, Mount? last)
+    {
+        var ordered = new Mount[mounts.Count + (last is null ? 0 : 1)];
+        Span<int> depths = mounts.Count <= 64 ? stackalloc int[mounts.Count] : new int[mounts.Count];
+        for (var i = 0; i < mounts.Count; i++)
+        {
+            var mount = mounts[i];
+            var depth = mount.ContainerPath.AsSpan().TrimEnd('/').Count('/');
+            var j = i;
+            for (; j > 0 && depths[j - 1] > depth; j--)
+            {
+                ordered[j] = ordered[j - 1];
+                depths[j] = depths[j - 1];
+            }
+
+            ordered[j] = mount;
+            depths[j] = depth;
+        }
+
+        if (last is not null)
+        {
+            ordered[^1] = last;
+        }
+
+        return ImmutableCollectionsMarshal.AsImmutableArray(ordered);
+    }
 }

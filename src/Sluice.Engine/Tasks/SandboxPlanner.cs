@@ -3,8 +3,8 @@ using System.Text;
 using Sluice.Engine.Execution;
 using Sluice.Model.Kubernetes;
 using Sluice.Model.Runs;
-using Sluice.Model.Tasks;
 using Sluice.Model.Substitution;
+using Sluice.Model.Tasks;
 
 namespace Sluice.Engine.Tasks;
 
@@ -29,124 +29,113 @@ public sealed partial class SandboxPlanner(ITaskResolver resolver)
         var volumes = ImmutableArray.CreateBuilder<SandboxVolume>();
         volumes.AddRange(InternalVolumes.All);
         var workspaceMounts = PlanWorkspaces(spec, run, claimName, volumes, @namespace);
-        foreach (var volume in spec.Volumes.Concat(run.Spec.PodTemplate?.Volumes ?? []))
+        foreach (var declared in (ReadOnlySpan<ImmutableArray<Volume>>)[spec.Volumes, run.Spec.PodTemplate?.Volumes ?? []])
         {
-            if (volumes.Any(v => v.Name == volume.Name))
+            foreach (var volume in declared)
             {
-                continue;
+                if (!Has(volumes, volume.Name))
+                {
+                    volumes.Add(new SandboxVolume(volume.Name, VolumeSource(volume, @namespace)));
+                }
             }
-
-            volumes.Add(new SandboxVolume(volume.Name, VolumeSource(volume, @namespace)));
         }
 
-        var files = ImmutableArray.CreateBuilder<PlannedFile>();
-        var steps = ImmutableArray.CreateBuilder<PlannedContainer>();
+        var files = ImmutableArray.CreateBuilder<PlannedFile>(spec.Steps.Length + spec.Sidecars.Length);
+        var steps = ImmutableArray.CreateBuilder<PlannedContainer>(spec.Steps.Length);
         for (var i = 0; i < spec.Steps.Length; i++)
         {
             var step = spec.Steps[i];
             var statusName = string.IsNullOrEmpty(step.Name) ? $"unnamed-{i}" : step.Name;
             var name = $"step-{statusName}";
-            var mounts = StepMounts(step, i, statusName, spec.Steps.Length, workspaceMounts, volumes, name);
-            var planned = Container(name, statusName, i, step.Image, step.ImagePullPolicy, step.Command, step.Args, step.WorkingDir, step.Env, step.EnvFrom, step.SecurityContext, Override(step.ComputeResources, run.Spec.StepSpecs.FirstOrDefault(s => s.Name == step.Name)?.ComputeResources), mounts, run, @namespace);
-            if (!string.IsNullOrEmpty(step.Script))
+            var mounts = StepMounts(step, i, workspaceMounts, volumes, name);
+            var source = new ContainerSource(step.Image, step.ImagePullPolicy, step.Command, step.Args, step.WorkingDir, step.Env, step.EnvFrom, step.SecurityContext, Override(step.ComputeResources, run.Spec.StepSpecs.FirstOrDefault(s => s.Name == step.Name)?.ComputeResources), step.Script)
             {
-                planned = WithScript(planned, step.Script, $"script-{i}", files);
-            }
-
-            steps.Add(planned with { Step = step });
+                Step = step,
+            };
+            steps.Add(Container(name, statusName, i, source, mounts, $"script-{i}", files, run, @namespace));
         }
 
-        var sidecars = ImmutableArray.CreateBuilder<PlannedContainer>();
+        var sidecars = ImmutableArray.CreateBuilder<PlannedContainer>(spec.Sidecars.Length);
         for (var i = 0; i < spec.Sidecars.Length; i++)
         {
             var sidecar = spec.Sidecars[i];
             var statusName = string.IsNullOrEmpty(sidecar.Name) ? $"unnamed-{i}" : sidecar.Name;
             var name = $"sidecar-{statusName}";
             var mounts = SidecarMounts(sidecar, workspaceMounts, volumes, name);
-            var planned = Container(name, statusName, i, sidecar.Image, sidecar.ImagePullPolicy, sidecar.Command, sidecar.Args, sidecar.WorkingDir, sidecar.Env, sidecar.EnvFrom, sidecar.SecurityContext, Override(sidecar.ComputeResources, run.Spec.SidecarSpecs.FirstOrDefault(s => s.Name == sidecar.Name)?.ComputeResources), mounts, run, @namespace);
-            if (!string.IsNullOrEmpty(sidecar.Script))
+            var source = new ContainerSource(sidecar.Image, sidecar.ImagePullPolicy, sidecar.Command, sidecar.Args, sidecar.WorkingDir, sidecar.Env, sidecar.EnvFrom, sidecar.SecurityContext, Override(sidecar.ComputeResources, run.Spec.SidecarSpecs.FirstOrDefault(s => s.Name == sidecar.Name)?.ComputeResources), sidecar.Script)
             {
-                planned = WithScript(planned, sidecar.Script, $"sidecar-script-{i}", files);
-            }
-
-            sidecars.Add(planned with { Sidecar = sidecar });
+                Sidecar = sidecar,
+            };
+            sidecars.Add(Container(name, statusName, i, source, mounts, $"sidecar-script-{i}", files, run, @namespace));
         }
 
-        return new SandboxPlan(volumes.ToImmutable(), files.ToImmutable(), steps.ToImmutable(), sidecars.ToImmutable());
+        var allVolumes = volumes.Count == InternalVolumes.All.Length ? InternalVolumes.All : volumes.ToImmutable();
+        return new SandboxPlan(allVolumes, files.ToImmutable(), steps.MoveToImmutable(), sidecars.MoveToImmutable());
     }
 
     private static ResourceRequirements? Override(ResourceRequirements? own, ResourceRequirements? over) => over ?? own;
 
-    private static PlannedContainer WithScript(PlannedContainer container, string script, string fileName, ImmutableArray<PlannedFile>.Builder files)
+    /// <summary>Writes a script into the scripts volume under a name made from its content; returns the name.</summary>
+    private static string Script(string containerName, string script, string fileName, ImmutableArray<PlannedFile>.Builder files)
     {
         var cleaned = script.Trim();
         if (cleaned.StartsWith("#!win", StringComparison.Ordinal))
         {
-            throw new TaskRunFailure("CreateContainerConfigError", $"\"{container.ContainerName}\" has a Windows script (#!win); Sluice runs Linux containers only");
+            throw new TaskRunFailure("CreateContainerConfigError", $"\"{containerName}\" has a Windows script (#!win); Sluice runs Linux containers only");
         }
 
-        var content = cleaned.StartsWith("#!", StringComparison.Ordinal) ? script : ScriptPreamble + script;
-        var file = $"{fileName}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..5]}";
-        files.Add(new PlannedFile(InternalVolumes.Scripts, file, Encoding.UTF8.GetBytes(content), 0x1ED));
-        return container with
-        {
-            Command = [$"/tekton/scripts/{file}"],
-            IsScript = true,
-            Container = container.Container with { Mounts = container.Container.Mounts.Add(new Mount(InternalVolumes.Scripts, "/tekton/scripts", ReadOnly: true)) },
-        };
+        var content = Encoding.UTF8.GetBytes(cleaned.StartsWith("#!", StringComparison.Ordinal) ? script : ScriptPreamble + script);
+        Span<byte> digest = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(content, digest);
+        var file = $"{fileName}-{Convert.ToHexStringLower(digest[..3])[..5]}";
+        files.Add(new PlannedFile(InternalVolumes.Scripts, file, content, 0x1ED));
+        return file;
     }
 
-    private PlannedContainer Container(
-        string name,
-        string statusName,
-        int index,
-        string? image,
-        string? pullPolicy,
-        ImmutableArray<string> command,
-        ImmutableArray<string> args,
-        string? workingDir,
-        ImmutableArray<EnvVar> env,
-        ImmutableArray<EnvFromSource> envFrom,
-        SecurityContext? security,
-        ResourceRequirements? resources,
-        ImmutableArray<Mount> mounts,
-        TaskRun run,
-        string @namespace)
+    private PlannedContainer Container(string name, string statusName, int index, ContainerSource source, List<Mount> mounts, string scriptName, ImmutableArray<PlannedFile>.Builder files, TaskRun run, string @namespace)
     {
         var pod = run.Spec.PodTemplate;
+        var security = source.Security;
         var podSecurity = pod?.SecurityContext;
         var uid = security?.RunAsUser ?? podSecurity?.RunAsUser;
         var gid = security?.RunAsGroup ?? podSecurity?.RunAsGroup;
         var user = uid is null ? (gid is null ? null : $"0:{gid}") : gid is null ? $"{uid}" : $"{uid}:{gid}";
-        var cpu = resources?.Limits.TryGetValue("cpu", out var c) == true ? Quantities.ParseNanoCpus(c) : null;
-        var memory = resources?.Limits.TryGetValue("memory", out var m) == true ? Quantities.ParseBytes(m) : null;
-        var policy = pullPolicy switch
+        var cpu = source.Resources?.Limits.TryGetValue("cpu", out var c) == true ? Quantities.ParseNanoCpus(c) : null;
+        var memory = source.Resources?.Limits.TryGetValue("memory", out var m) == true ? Quantities.ParseBytes(m) : null;
+        var policy = source.PullPolicy switch
         {
             "Always" => ImagePullPolicy.Always,
             "Never" => ImagePullPolicy.Never,
             _ => ImagePullPolicy.IfNotPresent,
         };
+        var env = ResolveEnv(pod?.Env ?? [], source.Env, source.EnvFrom, run, @namespace, name);
+        var script = string.IsNullOrEmpty(source.Script) ? null : Script(name, source.Script, scriptName, files);
         return new PlannedContainer
         {
             ContainerName = name,
             StatusName = statusName,
             Index = index,
-            Image = image ?? string.Empty,
+            Image = source.Image ?? string.Empty,
             PullPolicy = policy,
-            Command = command,
-            Args = args,
+            Command = script is null ? source.Command : [$"/tekton/scripts/{script}"],
+            Args = source.Args,
+            IsScript = script is not null,
             RunAsNonRoot = (security?.RunAsNonRoot ?? podSecurity?.RunAsNonRoot) == true && uid is null,
+            Step = source.Step,
+            Sidecar = source.Sidecar,
             Container = new ContainerSpec
             {
                 Name = name,
-                Env = ResolveEnv(pod?.Env ?? [], env, envFrom, run, @namespace, name),
-                WorkingDir = string.IsNullOrEmpty(workingDir) ? null : workingDir,
+                Env = env,
+                WorkingDir = string.IsNullOrEmpty(source.WorkingDir) ? null : source.WorkingDir,
                 User = user,
                 Privileged = security?.Privileged == true,
                 ReadOnlyRootFilesystem = security?.ReadOnlyRootFilesystem == true,
                 CapAdd = security?.Capabilities?.Add ?? [],
                 CapDrop = security?.Capabilities?.Drop ?? [],
-                Mounts = mounts,
+
+                // The scripts volume is mounted after the others, whatever its depth, as it always was.
+                Mounts = Order(mounts, script is null ? null : ScriptsMount),
                 NanoCpus = cpu,
                 MemoryBytes = memory,
             },
@@ -155,6 +144,11 @@ public sealed partial class SandboxPlanner(ITaskResolver resolver)
 
     private ImmutableArray<KeyValuePair<string, string>> ResolveEnv(ImmutableArray<EnvVar> podEnv, ImmutableArray<EnvVar> env, ImmutableArray<EnvFromSource> envFrom, TaskRun run, string @namespace, string container)
     {
+        if (podEnv.IsEmpty && env.IsEmpty && envFrom.IsEmpty)
+        {
+            return [];
+        }
+
         var result = new List<KeyValuePair<string, string>>();
         void Set(string key, string value)
         {
@@ -180,7 +174,7 @@ public sealed partial class SandboxPlanner(ITaskResolver resolver)
             }
         }
 
-        foreach (var variable in podEnv.Where(p => !env.Any(e => e.Name == p.Name)).Concat(env))
+        void Define(EnvVar variable)
         {
             if (variable.ValueFrom is { } from)
             {
@@ -193,6 +187,19 @@ public sealed partial class SandboxPlanner(ITaskResolver resolver)
             {
                 Set(variable.Name, ExpandDependent(variable.Value ?? string.Empty, result));
             }
+        }
+
+        foreach (var variable in podEnv)
+        {
+            if (!env.Any(e => e.Name == variable.Name))
+            {
+                Define(variable);
+            }
+        }
+
+        foreach (var variable in env)
+        {
+            Define(variable);
         }
 
         return [.. result];
@@ -294,5 +301,25 @@ public sealed partial class SandboxPlanner(ITaskResolver resolver)
         {
             throw new TaskRunFailure("CreateContainerConfigError", $"{what} is not valid base64");
         }
+    }
+
+    /// <summary>What a step and a sidecar both give a container.</summary>
+    private readonly record struct ContainerSource(
+        string? Image,
+        string? PullPolicy,
+        ImmutableArray<string> Command,
+        ImmutableArray<string> Args,
+        string? WorkingDir,
+        ImmutableArray<EnvVar> Env,
+        ImmutableArray<EnvFromSource> EnvFrom,
+        SecurityContext? Security,
+        ResourceRequirements? Resources,
+        string? Script)
+    {
+        /// <summary>The step it comes from, for a step.</summary>
+        public Step? Step { get; init; }
+
+        /// <summary>The sidecar it comes from, for a sidecar.</summary>
+        public Sidecar? Sidecar { get; init; }
     }
 }

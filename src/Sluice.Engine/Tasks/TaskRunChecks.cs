@@ -74,6 +74,11 @@ public static class TaskRunChecks
     /// <exception cref="TaskRunFailure">A check failed.</exception>
     public static void ValidateWorkspaces(TaskSpec spec, ImmutableArray<WorkspaceBinding> bindings)
     {
+        if (spec.Workspaces.IsEmpty)
+        {
+            return;
+        }
+
         var bound = bindings.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var declaration in spec.Workspaces)
         {
@@ -88,6 +93,11 @@ public static class TaskRunChecks
     /// <exception cref="TaskRunFailure">A check failed.</exception>
     public static void ValidateOverrides(TaskSpec spec, TaskRunSpec runSpec)
     {
+        if (runSpec.StepSpecs.IsEmpty && runSpec.SidecarSpecs.IsEmpty)
+        {
+            return;
+        }
+
         var steps = spec.Steps.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var over in runSpec.StepSpecs.Where(o => !steps.Contains(o.Name)))
         {
@@ -105,6 +115,11 @@ public static class TaskRunChecks
     /// <exception cref="TaskRunFailure">A check failed.</exception>
     public static void ValidateArrayIndexes(TaskSpec spec, ImmutableArray<Param> given)
     {
+        if (!spec.Params.Any(p => p.Type == ParamType.Array && p.Default is not null) && !given.Any(p => p.Value.Type == ParamType.Array))
+        {
+            return;
+        }
+
         var lengths = spec.Params.Where(p => p.Type == ParamType.Array && p.Default is not null)
             .ToDictionary(p => p.Name, p => p.Default!.ArrayValue.Length, StringComparer.Ordinal);
         foreach (var param in given.Where(p => p.Value.Type == ParamType.Array))

@@ -13,10 +13,11 @@ namespace Sluice.Engine.Tasks;
 public sealed partial class TaskRunRunner
 {
     private static readonly TimeSpan CleanupBudget = TimeSpan.FromSeconds(60);
+    private static readonly ContainerWaiting PodInitializing = new() { Reason = "PodInitializing" };
 
-    private async Task<TaskRunStatus> RunAttemptAsync(TaskRun run, TaskSpec resolved, string taskName, int retryCount, TaskRunInvocation invocation, CancellationToken cancellationToken)
+    private async ValueTask<TaskRunStatus> RunAttemptAsync(TaskRun run, TaskSpec resolved, string taskName, int retryCount, TaskRunInvocation invocation, CancellationToken cancellationToken)
     {
-        var status = run.Status! with { StartTime = run.Status!.StartTime ?? Now() };
+        var status = run.Status!.StartTime is null ? run.Status with { StartTime = Now() } : run.Status;
         var timeout = run.Spec.Timeout?.Value ?? _options.DefaultTimeout;
         using var timeoutSource = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout, _time) : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
@@ -24,13 +25,16 @@ public sealed partial class TaskRunRunner
 
         SandboxPlan plan;
         TaskSpec spec;
-        ImmutableDictionary<string, ResolvedImage> images;
+        IReadOnlyDictionary<string, ResolvedImage> images;
         try
         {
             spec = TaskRunSubstitution.Apply(resolved, run, taskName, retryCount);
-            spec = spec with { Steps = StepTemplates.Merge(spec.StepTemplate, spec.Steps) };
-            var claimName = invocation.ClaimName ?? (binding => $"pvc-{run.Metadata.Name}-{binding.Name}");
-            plan = _planner.Plan(spec, run, claimName);
+            if (spec.StepTemplate is not null)
+            {
+                spec = spec with { Steps = StepTemplates.Merge(spec.StepTemplate, spec.Steps) };
+            }
+
+            plan = _planner.Plan(spec, run, invocation.ClaimName ?? OwnClaims(run));
             images = await ResolveImagesAsync(plan, token).ConfigureAwait(false);
         }
         catch (TaskRunFailure failure)
@@ -42,13 +46,19 @@ public sealed partial class TaskRunRunner
             return Stopped(status, run, invocation, timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested, timeout);
         }
 
-        var steps = plan.Steps.Select(p => new StepState
+        var steps = new StepState[plan.Steps.Length];
+        for (var i = 0; i < steps.Length; i++)
         {
-            Name = p.StatusName,
-            Container = p.ContainerName,
-            ImageID = images[p.Image].ImageId,
-            Waiting = new ContainerWaiting { Reason = "PodInitializing" },
-        }).ToArray();
+            var planned = plan.Steps[i];
+            steps[i] = new StepState
+            {
+                Name = planned.StatusName,
+                Container = planned.ContainerName,
+                ImageID = images[planned.Image].ImageId,
+                Waiting = PodInitializing,
+            };
+        }
+
         status = status with { Steps = [.. steps], Conditions = [Running("Running", "Not all Steps in the Task have finished executing")] };
         await EmitAsync(run with { Status = status }, invocation, cancellationToken).ConfigureAwait(false);
 
@@ -58,9 +68,9 @@ public sealed partial class TaskRunRunner
             try
             {
                 sandbox = await _executor.PrepareTaskRunAsync(SandboxFor(plan, run, invocation, images), token).ConfigureAwait(false);
-                status = status with { PodName = sandbox.Id, Sidecars = [.. plan.Sidecars.Select(s => new SidecarState { Name = s.StatusName, Container = s.ContainerName, ImageID = images[s.Image].ImageId, Running = new ContainerRunning { StartedAt = Now() } })] };
+                status = status.PodName == sandbox.Id && plan.Sidecars.IsEmpty ? status : status with { PodName = sandbox.Id, Sidecars = plan.Sidecars.IsEmpty ? [] : [.. plan.Sidecars.Select(s => new SidecarState { Name = s.StatusName, Container = s.ContainerName, ImageID = images[s.Image].ImageId, Running = new ContainerRunning { StartedAt = Now() } })] };
                 await PrepareFilesAsync(sandbox, plan, token).ConfigureAwait(false);
-                var tails = sandbox.Sidecars.Select(s => PumpAsync(s, run, invocation)).ToList();
+                var tails = sandbox.Sidecars.Count == 0 ? [] : sandbox.Sidecars.Select(s => PumpAsync(s, run, invocation)).ToList();
                 var outcome = await RunStepsAsync(sandbox, plan, spec, images, run, invocation, status, steps, token).ConfigureAwait(false);
                 status = outcome;
                 if (token.IsCancellationRequested)
@@ -126,31 +136,66 @@ public sealed partial class TaskRunRunner
         return status with { Steps = steps, Conditions = [condition], CompletionTime = Now() };
     }
 
-    private async Task<ImmutableDictionary<string, ResolvedImage>> ResolveImagesAsync(SandboxPlan plan, CancellationToken cancellationToken)
+    /// <summary>One claim per TaskRun, for a TaskRun run alone.</summary>
+    private static Func<WorkspaceBinding, string> OwnClaims(TaskRun run) => binding => $"pvc-{run.Metadata.Name}-{binding.Name}";
+
+    /// <summary>Resolves each image once, in parallel; a container that says Always makes its image pulled.</summary>
+    private async ValueTask<Dictionary<string, ResolvedImage>> ResolveImagesAsync(SandboxPlan plan, CancellationToken cancellationToken)
     {
-        var wanted = plan.Steps.Concat(plan.Sidecars).GroupBy(c => c.Image, StringComparer.Ordinal).ToList();
-        var resolved = await Task.WhenAll(wanted.Select(async group =>
+        var wanted = new Dictionary<string, (PlannedContainer First, ImagePullPolicy Policy)>(StringComparer.Ordinal);
+        foreach (var containers in (ReadOnlySpan<ImmutableArray<PlannedContainer>>)[plan.Steps, plan.Sidecars])
         {
-            var container = group.First();
-            if (string.IsNullOrEmpty(container.Image))
+            foreach (var container in containers)
             {
-                throw new TaskRunFailure("CreateContainerConfigError", $"\"{container.ContainerName}\" has no image");
+                if (!wanted.TryGetValue(container.Image, out var group))
+                {
+                    wanted[container.Image] = (container, container.PullPolicy);
+                }
+                else if (container.PullPolicy == ImagePullPolicy.Always)
+                {
+                    wanted[container.Image] = group with { Policy = ImagePullPolicy.Always };
+                }
+            }
+        }
+
+        var resolved = new Dictionary<string, ResolvedImage>(wanted.Count, StringComparer.Ordinal);
+        if (wanted.Count == 1)
+        {
+            foreach (var (image, (first, policy)) in wanted)
+            {
+                resolved[image] = await ResolveImageAsync(first, policy, cancellationToken).ConfigureAwait(false);
             }
 
-            var policy = group.Any(c => c.PullPolicy == ImagePullPolicy.Always) ? ImagePullPolicy.Always : container.PullPolicy;
-            try
-            {
-                return await _executor.ResolveImageAsync(container.Image, policy, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ImageUnavailableException e)
-            {
-                throw new TaskRunFailure("TaskRunImagePullFailed", $"the step \"{container.StatusName}\" failed to pull the image \"{container.Image}\": {e.Message}");
-            }
-        })).ConfigureAwait(false);
-        return wanted.Zip(resolved).ToImmutableDictionary(x => x.First.Key, x => x.Second, StringComparer.Ordinal);
+            return resolved;
+        }
+
+        var images = await Task.WhenAll(wanted.Values.Select(group => ResolveImageAsync(group.First, group.Policy, cancellationToken).AsTask())).ConfigureAwait(false);
+        foreach (var (image, result) in wanted.Keys.Zip(images))
+        {
+            resolved[image] = result;
+        }
+
+        return resolved;
     }
 
-    private SandboxSpec SandboxFor(SandboxPlan plan, TaskRun run, TaskRunInvocation invocation, ImmutableDictionary<string, ResolvedImage> images) => new()
+    private async ValueTask<ResolvedImage> ResolveImageAsync(PlannedContainer container, ImagePullPolicy policy, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(container.Image))
+        {
+            throw new TaskRunFailure("CreateContainerConfigError", $"\"{container.ContainerName}\" has no image");
+        }
+
+        try
+        {
+            return await _executor.ResolveImageAsync(container.Image, policy, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImageUnavailableException e)
+        {
+            throw new TaskRunFailure("TaskRunImagePullFailed", $"the step \"{container.StatusName}\" failed to pull the image \"{container.Image}\": {e.Message}");
+        }
+    }
+
+    private SandboxSpec SandboxFor(SandboxPlan plan, TaskRun run, TaskRunInvocation invocation, IReadOnlyDictionary<string, ResolvedImage> images) => new()
     {
         RunUid = invocation.RunUid,
         TaskRunUid = run.Metadata.Uid ?? string.Empty,
@@ -159,8 +204,8 @@ public sealed partial class TaskRunRunner
         Network = run.Spec.PodTemplate?.HostNetwork == true ? NetworkMode.Host : _options.Network,
         Volumes = WithScripts(plan),
         StepCount = plan.Steps.Length,
-        ExtraHosts = _options.ExtraHosts.AddRange(run.Spec.PodTemplate?.HostAliases.SelectMany(a => a.Hostnames.Select(h => $"{h}:{a.Ip}")) ?? []),
-        Sidecars = [.. plan.Sidecars.Select(s => new SidecarSpec(Finish(s, images[s.Image]), Readiness(s.Sidecar!)))],
+        ExtraHosts = run.Spec.PodTemplate is { HostAliases.IsEmpty: false } pod ? _options.ExtraHosts.AddRange(pod.HostAliases.SelectMany(a => a.Hostnames.Select(h => $"{h}:{a.Ip}"))) : _options.ExtraHosts,
+        Sidecars = plan.Sidecars.IsEmpty ? [] : [.. plan.Sidecars.Select(s => new SidecarSpec(Finish(s, images[s.Image]), Readiness(s.Sidecar!)))],
     };
 
     private static ReadinessCheck? Readiness(Sidecar sidecar)
@@ -206,8 +251,19 @@ public sealed partial class TaskRunRunner
         }
 
         var argv = planned.Argv(image);
-        var env = planned.Container.Env.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        argv = [.. argv.Select((a, i) => planned.IsScript && i == 0 ? a : KubernetesExpansion.Expand(a, env))];
+        var first = planned.IsScript ? 1 : 0;
+        var expands = false;
+        for (var i = first; i < argv.Length && !expands; i++)
+        {
+            expands = argv[i].Contains('$', StringComparison.Ordinal);
+        }
+
+        if (expands)
+        {
+            var env = planned.Container.Env.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+            argv = [.. argv.Select((a, i) => i < first ? a : KubernetesExpansion.Expand(a, env))];
+        }
+
         return planned.Container with { Image = image, Argv = argv };
     }
 
@@ -223,7 +279,7 @@ public sealed partial class TaskRunRunner
             : [.. plan.Volumes.Select(v => v.Name == InternalVolumes.Scripts ? v with { Source = new FilesSource(scripts) } : v)];
     }
 
-    private static async Task PrepareFilesAsync(ITaskRunSandbox sandbox, SandboxPlan plan, CancellationToken cancellationToken)
+    private static async ValueTask PrepareFilesAsync(ITaskRunSandbox sandbox, SandboxPlan plan, CancellationToken cancellationToken)
     {
         foreach (var file in plan.Files.Where(f => f.Volume != InternalVolumes.Scripts))
         {

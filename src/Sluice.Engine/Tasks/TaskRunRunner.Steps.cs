@@ -10,11 +10,11 @@ namespace Sluice.Engine.Tasks;
 /// <summary>Running the steps in order.</summary>
 public sealed partial class TaskRunRunner
 {
-    private async Task<TaskRunStatus> RunStepsAsync(
+    private async ValueTask<TaskRunStatus> RunStepsAsync(
         ITaskRunSandbox sandbox,
         SandboxPlan plan,
         TaskSpec spec,
-        ImmutableDictionary<string, ResolvedImage> images,
+        IReadOnlyDictionary<string, ResolvedImage> images,
         TaskRun run,
         TaskRunInvocation invocation,
         TaskRunStatus status,
@@ -108,7 +108,11 @@ public sealed partial class TaskRunRunner
                     }
 
                     var results = await ReadStepResultsAsync(sandbox, planned, step, cancellationToken).ConfigureAwait(false);
-                    stepResults[planned.StatusName] = results;
+                    if (!results.IsEmpty)
+                    {
+                        stepResults[planned.StatusName] = results;
+                    }
+
                     steps[i] = steps[i] with
                     {
                         Running = null,
@@ -140,25 +144,25 @@ public sealed partial class TaskRunRunner
             await DisposeQuietlyAsync(next).ConfigureAwait(false);
         }
 
-        status = status with { Steps = [.. steps] };
         if (failure is not null)
         {
             var reason = steps.Any(s => s.Terminated?.Reason == "OOMKilled") ? "StepOOM" : "StepFailed";
-            return status with { Conditions = [Failed(reason, failure)] };
+            return status with { Steps = [.. steps], Conditions = [Failed(reason, failure)] };
         }
 
-        return status with { Conditions = [Succeeded()] };
+        return status with { Steps = [.. steps], Conditions = [Succeeded()] };
     }
 
-    private async Task<(ProcessExit Exit, bool TimedOut)> WaitAsync(IStepProcess process, TimeSpan? stepTimeout, CancellationToken cancellationToken)
+    private async ValueTask<(ProcessExit Exit, bool TimedOut)> WaitAsync(IStepProcess process, TimeSpan? stepTimeout, CancellationToken cancellationToken)
     {
-        using var stepSource = stepTimeout is { } limit && limit > TimeSpan.Zero ? new CancellationTokenSource(limit, _time) : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stepSource.Token);
+        using var stepSource = stepTimeout is { } limit && limit > TimeSpan.Zero ? new CancellationTokenSource(limit, _time) : null;
+        using var linked = stepSource is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stepSource.Token);
+        var token = linked?.Token ?? cancellationToken;
         try
         {
-            return (await process.WaitAsync(linked.Token).ConfigureAwait(false), false);
+            return (await process.WaitAsync(token).ConfigureAwait(false), false);
         }
-        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             await process.KillAsync(CancellationToken.None).ConfigureAwait(false);
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -172,7 +176,7 @@ public sealed partial class TaskRunRunner
         }
     }
 
-    private async Task<ImmutableArray<RunResult>> ReadStepResultsAsync(ITaskRunSandbox sandbox, PlannedContainer planned, Step step, CancellationToken cancellationToken)
+    private async ValueTask<ImmutableArray<RunResult>> ReadStepResultsAsync(ITaskRunSandbox sandbox, PlannedContainer planned, Step step, CancellationToken cancellationToken)
     {
         if (step.Results.IsEmpty)
         {
@@ -192,8 +196,13 @@ public sealed partial class TaskRunRunner
         return results.ToImmutable();
     }
 
-    private async Task<TaskRunStatus> CollectResultsAsync(ITaskRunSandbox sandbox, TaskSpec spec, TaskRunStatus status, CancellationToken cancellationToken)
+    private async ValueTask<TaskRunStatus> CollectResultsAsync(ITaskRunSandbox sandbox, TaskSpec spec, TaskRunStatus status, CancellationToken cancellationToken)
     {
+        if (spec.Results.IsEmpty)
+        {
+            return status.Results.IsEmpty ? status : status with { Results = [] };
+        }
+
         var results = ImmutableArray.CreateBuilder<RunResult>();
         var mismatched = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var stepResults = status.Steps.ToDictionary(s => s.Name, s => s.Results, StringComparer.Ordinal);

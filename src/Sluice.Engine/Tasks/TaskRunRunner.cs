@@ -67,12 +67,12 @@ public sealed partial class TaskRunRunner
         var retries = Math.Max(0, run.Spec.Retries ?? 0);
         while (true)
         {
-            var attempt = await RunAttemptAsync(run with { Status = status with { RetriesStatus = retriesStatus } }, spec, taskName, retriesStatus.Length, invocation, cancellationToken).ConfigureAwait(false);
+            var attempt = await RunAttemptAsync(run with { Status = status }, spec, taskName, retriesStatus.Length, invocation, cancellationToken).ConfigureAwait(false);
             var succeeded = attempt.Conditions[0].Status == "True";
             var stopped = attempt.Conditions[0].Reason == "TaskRunCancelled";
             if (succeeded || stopped || retriesStatus.Length >= retries || cancellationToken.IsCancellationRequested)
             {
-                var final = attempt with { RetriesStatus = retriesStatus, TaskSpec = spec };
+                var final = attempt.RetriesStatus == retriesStatus && ReferenceEquals(attempt.TaskSpec, spec) ? attempt : attempt with { RetriesStatus = retriesStatus, TaskSpec = spec };
                 if (!succeeded && invocation.IgnoreFailure && !stopped)
                 {
                     final = final with { Conditions = [Failed("FailureIgnored", final.Conditions[0].Message ?? string.Empty)] };
@@ -127,9 +127,9 @@ public sealed partial class TaskRunRunner
         return (task.Spec, task.Metadata.Name ?? reference.Name ?? string.Empty);
     }
 
-    private async Task<TaskRun> FinishAsync(TaskRun run, TaskRunInvocation invocation, TaskRunStatus status, CancellationToken cancellationToken)
+    private async ValueTask<TaskRun> FinishAsync(TaskRun run, TaskRunInvocation invocation, TaskRunStatus status, CancellationToken cancellationToken)
     {
-        var finished = run with { Status = status with { CompletionTime = status.CompletionTime ?? Now() } };
+        var finished = run with { Status = status.CompletionTime is null ? status with { CompletionTime = Now() } : status };
         await EmitAsync(finished, invocation, CancellationToken.None).ConfigureAwait(false);
         _ = cancellationToken;
         return finished;
