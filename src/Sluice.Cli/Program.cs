@@ -8,5 +8,6 @@ var root = new RootCommand("Sluice runs Tekton v1 Tasks and Pipelines on a machi
     RunCommand.Create(),
     ValidateCommand.Create(),
 };
+HistoryCommands.Add(root);
 var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null };
 return await root.Parse(args).InvokeAsync(configuration).ConfigureAwait(false);

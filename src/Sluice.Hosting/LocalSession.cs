@@ -7,6 +7,7 @@ using Sluice.Execution.Docker;
 using Sluice.Execution.Host;
 using Sluice.Model.Binding;
 using Sluice.Model.Diagnostics;
+using Sluice.Store;
 
 namespace Sluice.Hosting;
 
@@ -30,6 +31,12 @@ public sealed record SessionOptions
 
     /// <summary>The state directory, overriding <c>SLUICE_HOME</c>.</summary>
     public string? Home { get; init; }
+
+    /// <summary>The run history, overriding <c>SLUICE_STORE</c>: a <c>postgres://</c> URL or a SQLite file (default <c>$SLUICE_HOME/sluice.db</c>).</summary>
+    public string? Store { get; init; }
+
+    /// <summary>Whether the session is still usable when the executor cannot be reached to reap (commands that only read history).</summary>
+    public bool ReapBestEffort { get; init; }
 }
 
 /// <summary>
@@ -38,12 +45,15 @@ public sealed record SessionOptions
 /// </summary>
 public sealed class LocalSession : IAsyncDisposable
 {
-    private LocalSession(SluiceHome home, ProcessOwner owner, SluiceConfiguration configuration, IExecutor executor, EngineOptions engineOptions)
+    private readonly Lazy<IExecutor> _executor;
+
+    private LocalSession(SluiceHome home, ProcessOwner owner, SluiceConfiguration configuration, Func<IExecutor> executor, EngineOptions engineOptions, RunStore store)
     {
+        Store = store;
         Home = home;
         Owner = owner;
         Configuration = configuration;
-        Executor = executor;
+        _executor = new Lazy<IExecutor>(executor);
         EngineOptions = engineOptions;
     }
 
@@ -57,10 +67,16 @@ public sealed class LocalSession : IAsyncDisposable
     public SluiceConfiguration Configuration { get; }
 
     /// <summary>The backend runs use.</summary>
-    public IExecutor Executor { get; }
+    public IExecutor Executor => _executor.Value;
 
     /// <summary>The engine's options.</summary>
     public EngineOptions EngineOptions { get; }
+
+    /// <summary>The run history.</summary>
+    public RunStore Store { get; }
+
+    /// <summary>Runs the opening found abandoned by a dead sluice process and marked failed.</summary>
+    public IReadOnlyList<UnfinishedRun> Abandoned { get; private set; } = [];
 
     /// <summary>What the opening reap removed.</summary>
     public IReadOnlyList<(string RunUid, ReapReport Report)> Reaped { get; private set; } = [];
@@ -95,9 +111,16 @@ public sealed class LocalSession : IAsyncDisposable
             return null;
         }
 
+        var store = await OpenStoreAsync(home, options, diagnostics, cancellationToken).ConfigureAwait(false);
+        if (store is null)
+        {
+            return null;
+        }
+
         var owner = ProcessOwner.Register(home);
         var mirrors = new ImageMirrorMap(configuration.ImageMirrors);
-        IExecutor executor = executorName == "host"
+        // Made when first needed: commands that only read history never load a Docker client.
+        IExecutor executor() => executorName == "host"
             ? new HostExecutor(new HostExecutorOptions { StateRoot = home.Root, OwnerId = owner.Id })
             : new DockerExecutor(new DockerExecutorOptions { StateRoot = home.Root, OwnerId = owner.Id, ImageMirrors = mirrors });
         var engineOptions = new EngineOptions
@@ -106,8 +129,22 @@ public sealed class LocalSession : IAsyncDisposable
             Concurrency = options.Concurrency ?? configuration.Concurrency ?? Math.Max(8, Environment.ProcessorCount),
             DefaultTimeout = configuration.DefaultTimeout?.Value ?? TimeSpan.FromHours(1),
         };
-        var session = new LocalSession(home, owner, configuration, executor, engineOptions);
-        session.Reaped = await Reaper.ReapDeadAsync(session.ReapableExecutors(), home, owner.Id, cancellationToken).ConfigureAwait(false);
+        var session = new LocalSession(home, owner, configuration, executor, engineOptions, store);
+        session.Abandoned = await Abandonment.MarkAsync(store, home, owner.Id, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Commands that only read history reap only when a sluice process died (its owner record is
+            // still there), which keeps them fast; runs reap every time.
+            if (!options.ReapBestEffort || session.Abandoned.Count > 0 || ProcessOwner.AnyDead(home))
+            {
+                session.Reaped = await Reaper.ReapDeadAsync(session.ReapableExecutors(), home, owner.Id, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (options.ReapBestEffort && e is not OperationCanceledException)
+        {
+            // Only reading history: a Docker engine that cannot be reached leaves reaping to the next run.
+        }
+
         return session;
 
         NetworkMode Invalid(string value)
@@ -124,17 +161,51 @@ public sealed class LocalSession : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await Executor.DisposeAsync().ConfigureAwait(false);
+        if (_executor.IsValueCreated)
+        {
+            await Executor.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Store.DisposeAsync().ConfigureAwait(false);
         await Owner.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens the run history named by the options, <c>SLUICE_STORE</c>, or <c>$SLUICE_HOME/sluice.db</c>;
+    /// a store that cannot be named or opened goes to <paramref name="diagnostics"/> and returns null.
+    /// </summary>
+    public static async Task<RunStore?> OpenStoreAsync(SluiceHome home, SessionOptions options, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        var named = options.Store ?? Environment.GetEnvironmentVariable("SLUICE_STORE");
+        string? error = null;
+        var location = string.IsNullOrEmpty(named) ? StoreLocation.Sqlite(home.Database) : StoreLocation.Parse(named, out error);
+        if (location is null)
+        {
+            diagnostics.Add(new SourceLocation($"--store {named}", 0, 0), string.Empty, $"cannot use this store: {error}", "give a postgres://user:password@host:port/database URL or a SQLite file path");
+            return null;
+        }
+
+        try
+        {
+            return await RunStore.OpenAsync(location, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or TimeoutException or StoreVersionException or System.Net.Sockets.SocketException)
+        {
+            diagnostics.Add(new SourceLocation($"--store {location}", 0, 0), string.Empty, $"cannot open the run history: {e.Message}", location.IsPostgres ? "check that the server runs and the URL's user, password and database are right" : "check that the file's directory is writable");
+            return null;
+        }
     }
 
     private IEnumerable<IExecutor> ReapableExecutors()
     {
-        yield return Executor;
+        // The host backend first: it finds a dead run's processes through records in the run's directory,
+        // which the Docker backend's reaping removes.
         if (Executor is not HostExecutor)
         {
             yield return new HostExecutor(new HostExecutorOptions { StateRoot = Home.Root, OwnerId = Owner.Id });
         }
+
+        yield return Executor;
     }
 
     private static SluiceConfiguration? LoadConfiguration(SluiceHome home, SessionOptions options, DiagnosticBag diagnostics)

@@ -6,6 +6,7 @@ namespace Sluice.Hosting;
 /// <summary>
 /// Streams every step's and sidecar's output to its own file under
 /// <c>logs/&lt;run uid&gt;/&lt;taskrun&gt;/&lt;container&gt;.log</c> as it arrives, never holding a whole log in memory.
+/// Each chunk goes to the file at once, unbuffered, so a killed sluice keeps everything its steps wrote.
 /// </summary>
 public sealed class LogFiles : IRunObserver, IAsyncDisposable
 {
@@ -20,6 +21,10 @@ public sealed class LogFiles : IRunObserver, IAsyncDisposable
 
     /// <summary>The directory holding this run's logs.</summary>
     public string Directory => _directory;
+
+    /// <summary>The directory holding the logs of the run with this uid.</summary>
+    public static string DirectoryOf(SluiceHome home, string runUid) =>
+        System.IO.Path.Combine(home.Logs, Execution.Host.LocalVolumes.SafeName(runUid));
 
     /// <summary>The file of one container's log.</summary>
     public static string PathOf(SluiceHome home, string runUid, string taskRun, string container) =>
@@ -63,6 +68,6 @@ public sealed class LogFiles : IRunObserver, IAsyncDisposable
     {
         var directory = System.IO.Path.Combine(_directory, Execution.Host.LocalVolumes.SafeName(taskRun));
         System.IO.Directory.CreateDirectory(directory);
-        return new FileStream(System.IO.Path.Combine(directory, Execution.Host.LocalVolumes.SafeName(container) + ".log"), FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
+        return new FileStream(System.IO.Path.Combine(directory, Execution.Host.LocalVolumes.SafeName(container) + ".log"), FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
     }
 }

@@ -40,12 +40,16 @@ public sealed class ProcessOwner : IAsyncDisposable
 
         if (parts[0] == Environment.MachineName)
         {
-            return StartTicks(pid) is not { } ticks || ticks.ToString(CultureInfo.InvariantCulture) != parts[2];
+            return StartTicks(pid) is not { } ticks || ticks.ToString(CultureInfo.InvariantCulture) != parts[2] || IsZombie(pid);
         }
 
         var heartbeat = new FileInfo(Path.Combine(home.Owners, FileName(ownerId)));
         return !heartbeat.Exists || DateTime.UtcNow - heartbeat.LastWriteTimeUtc > HeartbeatStale;
     }
+
+    /// <summary>Whether an owner file names a process that is gone: something may be left to reap.</summary>
+    public static bool AnyDead(SluiceHome home) =>
+        Directory.Exists(home.Owners) && Directory.EnumerateFiles(home.Owners).Any(file => IsDead(File.ReadAllText(file).Trim(), home));
 
     /// <summary>Removes owner files of dead owners.</summary>
     public static void ForgetDead(SluiceHome home)
@@ -90,6 +94,20 @@ public sealed class ProcessOwner : IAsyncDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
             return null;
+        }
+    }
+
+    /// <summary>A killed process its parent has not yet waited for still has a /proc entry, but is gone.</summary>
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] is 'Z' or 'X';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            return true;
         }
     }
 

@@ -15,6 +15,9 @@ public sealed class SluiceHome
     /// <summary>Step logs, one file per step.</summary>
     public string Logs => Path.Combine(Root, "logs");
 
+    /// <summary>The run history's SQLite file, unless another store is named.</summary>
+    public string Database => Path.Combine(Root, "sluice.db");
+
     /// <summary>Owner records of running sluice processes.</summary>
     public string Owners => Path.Combine(Root, "owners");
 

@@ -19,12 +19,12 @@ internal static class RunCommand
     private static readonly Argument<string[]> FilesArgument = CommonOptions.Files("YAML files or directories with the runs and the Tasks, Pipelines and objects they use");
     private static readonly Option<string?> Pipeline = new("--pipeline") { Description = "Start a run of the Pipeline with this name instead of the runs in the files" };
     private static readonly Option<string?> TaskName = new("--task") { Description = "Start a run of the Task with this name instead of the runs in the files" };
-    private static readonly Option<string[]> Params = new("--param", "-p") { Description = "A param value: NAME=VALUE; arrays as a,b,c; objects as k:v,k2:v2 (repeatable)" };
-    private static readonly Option<string[]> Workspaces = new("--workspace", "-w") { Description = "A workspace: NAME=emptyDir | volumeClaimTemplate | pvc:CLAIM | configmap:NAME | secret:NAME, with optional @SUBPATH (repeatable)" };
+    internal static readonly Option<string[]> Params = new("--param", "-p") { Description = "A param value: NAME=VALUE; arrays as a,b,c; objects as k:v,k2:v2 (repeatable)" };
+    internal static readonly Option<string[]> Workspaces = new("--workspace", "-w") { Description = "A workspace: NAME=emptyDir | volumeClaimTemplate | pvc:CLAIM | configmap:NAME | secret:NAME, with optional @SUBPATH (repeatable)" };
     private static readonly Option<string?> Timeout = new("--timeout") { Description = "The run's timeout, such as 10m or 1h30m (0 for none)" };
-    private static readonly Option<string?> Executor = new("--executor") { Description = "Where steps run: docker (default) or host" };
-    private static readonly Option<string?> Network = new("--network") { Description = "Sandbox network: bridge (default), host or none" };
-    private static readonly Option<int?> Concurrency = new("--concurrency") { Description = "How many TaskRuns run at once (default: at least 8)" };
+    internal static readonly Option<string?> Executor = new("--executor") { Description = "Where steps run: docker (default) or host" };
+    internal static readonly Option<string?> Network = new("--network") { Description = "Sandbox network: bridge (default), host or none" };
+    internal static readonly Option<int?> Concurrency = new("--concurrency") { Description = "How many TaskRuns run at once (default: at least 8)" };
     private static readonly Option<string?> Namespace = new("--namespace", "-n") { Description = "The namespace runs belong to (default: default)" };
 
     public static Command Create()
@@ -51,6 +51,14 @@ internal static class RunCommand
             return ExitCodes.InvalidInput;
         }
 
+        return await StartAsync(parse, runs, resources, null, interrupted.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks the selected runs as <c>sluice run</c> does, then runs and records each; returns the exit code.</summary>
+    internal static async Task<int> StartAsync(ParseResult parse, ImmutableArray<SelectedRun> runs, ResourceSet resources, DefinitionVersion? definition, CancellationToken cancellationToken, ImmutableArray<KeyValuePair<string, string>> pinnedImages = default)
+    {
+        var color = !parse.GetValue(CommonOptions.NoColor) && !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var diagnostics = new DiagnosticBag();
         var resolver = new ResourceSetResolver(resources);
         foreach (var run in runs)
         {
@@ -74,15 +82,16 @@ internal static class RunCommand
         var sessionOptions = new SessionOptions
         {
             ConfigFiles = [.. parse.GetValue(CommonOptions.Config) ?? []],
-            ImageMap = RunInputs.Pairs(parse.GetValue(CommonOptions.ImageMap) ?? [], "--image-map", diagnostics),
+            ImageMap = [.. RunInputs.Pairs(parse.GetValue(CommonOptions.ImageMap) ?? [], "--image-map", diagnostics), .. pinnedImages.IsDefault ? [] : pinnedImages],
             Executor = parse.GetValue(Executor),
             Network = parse.GetValue(Network),
             Concurrency = parse.GetValue(Concurrency),
+            Store = parse.GetValue(HistoryOptions.Store),
         };
         LocalSession? session;
         try
         {
-            session = await LocalSession.OpenAsync(sessionOptions, diagnostics, interrupted.Token).ConfigureAwait(false);
+            session = await LocalSession.OpenAsync(sessionOptions, diagnostics, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException or IOException or TimeoutException || e.GetType().Name.StartsWith("Docker", StringComparison.Ordinal))
         {
@@ -102,7 +111,7 @@ internal static class RunCommand
             var failed = false;
             foreach (var run in runs)
             {
-                var outcome = await RunOneAsync(session, resolver, run.Resource, terminal, parse.GetValue(CommonOptions.Quiet), interrupted.Token).ConfigureAwait(false);
+                var outcome = await RunOneAsync(session, resolver, run.Resource, terminal, parse.GetValue(CommonOptions.Quiet), definition, cancellationToken).ConfigureAwait(false);
                 failed |= outcome != "True";
             }
 
@@ -110,24 +119,26 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<string> RunOneAsync(LocalSession session, ITaskResolver resolver, IResource resource, Terminal terminal, bool quiet, CancellationToken cancellationToken)
+    private static async Task<string> RunOneAsync(LocalSession session, ITaskResolver resolver, IResource resource, Terminal terminal, bool quiet, DefinitionVersion? definition, CancellationToken cancellationToken)
     {
         using var renderer = new LiveRenderer(terminal, showLogs: !quiet);
-        var prepared = RunEngine.Prepare(resource, RandomRunNames.Instance, session.EngineOptions.DefaultNamespace, TimeProvider.System);
-        var logs = new LogFiles(session.Home, prepared.Metadata.Uid!);
-        await using (logs.ConfigureAwait(false))
+        var prepared = await session.PrepareAsync(resource, cancellationToken).ConfigureAwait(false);
+        var storeWarned = 0;
+        var finished = await session.RunAsync(resolver, prepared, renderer, definition, e =>
         {
-            var engine = session.CreateEngine(resolver, new CompositeRunObserver(logs, renderer));
-            var finished = await engine.RunAsync(prepared, cancellationToken).ConfigureAwait(false);
-            renderer.Complete();
-            Summary.Print(terminal, finished, renderer.Progress, logs.Directory);
-            return finished switch
+            if (Interlocked.Exchange(ref storeWarned, 1) == 0)
             {
-                PipelineRun p => p.Status?.Conditions.FirstOrDefault()?.Status ?? "False",
-                TaskRun t => t.Status?.Conditions.FirstOrDefault()?.Status ?? "False",
-                _ => "False",
-            };
-        }
+                Console.Error.WriteLine($"warning: the run history could not be written ({e.Message}); the run goes on");
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        renderer.Complete();
+        Summary.Print(terminal, finished, renderer.Progress, LogFiles.DirectoryOf(session.Home, prepared.Metadata.Uid!));
+        return finished switch
+        {
+            PipelineRun p => p.Status?.Conditions.FirstOrDefault()?.Status ?? "False",
+            TaskRun t => t.Status?.Conditions.FirstOrDefault()?.Status ?? "False",
+            _ => "False",
+        };
     }
 
     private static ImmutableArray<SelectedRun> SelectRuns(ParseResult parse, ResourceSet resources, DiagnosticBag diagnostics)
@@ -256,5 +267,5 @@ internal static class RunCommand
     }
 
     /// <summary>A run to start: the resource it came from (for positions) and the run with the command line's overrides.</summary>
-    private sealed record SelectedRun(LoadedResource Source, IResource Resource);
+    internal sealed record SelectedRun(LoadedResource Source, IResource Resource);
 }

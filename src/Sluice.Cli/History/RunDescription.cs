@@ -1,0 +1,187 @@
+using Sluice.Model;
+using Sluice.Model.Diagnostics;
+using Sluice.Model.Loading;
+using Sluice.Model.Pipelines;
+using Sluice.Model.Runs;
+using Sluice.Model.Tasks;
+using Sluice.Store;
+
+namespace Sluice.Cli.History;
+
+/// <summary>
+/// <c>sluice describe</c>: what <c>tkn pipelinerun describe</c> prints (name, status, params, results,
+/// workspaces, the TaskRuns with status and duration, skipped tasks, the failure), plus each step's
+/// outcome and duration, the artifacts, and the end of a failed step's log.
+/// </summary>
+internal static partial class RunDescription
+{
+    private const int FailedLogLines = 5;
+
+    /// <summary>Writes the description of a stored run.</summary>
+    public static void Write(TextWriter output, StoredRun stored, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        var summary = stored.Summary;
+        var run = Read(stored.Resource);
+        var children = stored.Children.Select(c => (c.Summary, Run: Read(c.Resource) as TaskRun)).ToList();
+        if (run is TaskRun taskRun && children.Count == 0)
+        {
+            children.Add((summary, taskRun));
+        }
+
+        output.Write($"Name:        {summary.Name}\n");
+        output.Write($"Namespace:   {summary.Namespace}\n");
+        output.Write($"UID:         {summary.Uid}\n");
+        var definition = summary.DefinitionName ?? "(inline)";
+        var version = summary.DefinitionVersion is { } v ? $" (stored version {v})" : string.Empty;
+        output.Write(summary.Kind == "PipelineRun" ? $"Pipeline:    {definition}{version}\n" : $"Task:        {definition}{version}\n");
+        if (summary.PipelineTask is { } pipelineTask)
+        {
+            output.Write($"Part of:     {run?.Metadata.Labels.GetValueOrDefault("tekton.dev/pipelineRun")} (pipeline task {pipelineTask})\n");
+        }
+
+        var labels = run?.Metadata.Labels ?? System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty;
+        output.Write(labels.Count == 0 ? "Labels:      <none>\n" : "Labels:\n" + string.Concat(labels.Select(l => $" {l.Key}={l.Value}\n")));
+
+        Section(output, "Status");
+        new TextTable("STARTED", "DURATION", "STATUS")
+            .Add(summary.Started is { } s ? Ages.Human(now - s) + " ago" : "---", Ages.Duration(summary.Started, summary.Completed), Outcome(summary))
+            .Write(output, " ");
+        if (!string.IsNullOrEmpty(summary.Message))
+        {
+            output.Write($" Message: {summary.Message}\n");
+        }
+
+        WriteTimeouts(output, run);
+        WriteParams(output, run);
+        WriteResults(output, run);
+        WriteWorkspaces(output, run);
+        WriteTaskRuns(output, summary, children, now);
+        WriteSteps(output, children);
+        WriteSkipped(output, run);
+        WriteArtifacts(output, stored);
+        WriteFailure(output, stored, summary, children);
+        output.Write($"\nLogs: sluice logs {summary.Name}\n");
+    }
+
+    private static void WriteTimeouts(TextWriter output, IResource? run)
+    {
+        var timeouts = run switch
+        {
+            PipelineRun { Spec.Timeouts: { } t } => new[] { ("Pipeline", t.Pipeline), ("Tasks", t.Tasks), ("Finally", t.Finally) }.Where(x => x.Item2 is not null).ToList(),
+            TaskRun { Spec.Timeout: { } t } => [("Timeout", (Duration?)t)],
+            _ => [],
+        };
+        if (timeouts.Count > 0)
+        {
+            Section(output, "Timeouts");
+            foreach (var (name, value) in timeouts)
+            {
+                output.Write($" {name}: {value}\n");
+            }
+        }
+    }
+
+    private static void WriteParams(TextWriter output, IResource? run)
+    {
+        var parameters = run switch
+        {
+            PipelineRun p => p.Spec.Params,
+            TaskRun t => t.Spec.Params,
+            _ => [],
+        };
+        Section(output, "Params");
+        if (parameters.IsDefaultOrEmpty)
+        {
+            output.Write(" No params\n");
+            return;
+        }
+
+        var table = new TextTable("NAME", "VALUE");
+        foreach (var param in parameters)
+        {
+            table.Add(param.Name, Shorten(param.Value));
+        }
+
+        table.Write(output, " ");
+    }
+
+    private static void WriteResults(TextWriter output, IResource? run)
+    {
+        var results = run switch
+        {
+            PipelineRun p => p.Status?.Results ?? [],
+            TaskRun t => t.Status?.Results ?? [],
+            _ => [],
+        };
+        Section(output, "Results");
+        if (results.IsDefaultOrEmpty)
+        {
+            output.Write(" No results\n");
+            return;
+        }
+
+        var table = new TextTable("NAME", "VALUE");
+        foreach (var result in results)
+        {
+            table.Add(result.Name, Shorten(result.Value));
+        }
+
+        table.Write(output, " ");
+    }
+
+    private static void WriteWorkspaces(TextWriter output, IResource? run)
+    {
+        var workspaces = run switch
+        {
+            PipelineRun p => p.Spec.Workspaces,
+            TaskRun t => t.Spec.Workspaces,
+            _ => [],
+        };
+        Section(output, "Workspaces");
+        if (workspaces.IsDefaultOrEmpty)
+        {
+            output.Write(" No workspaces\n");
+            return;
+        }
+
+        var table = new TextTable("NAME", "SUB PATH", "WORKSPACE BINDING");
+        foreach (var workspace in workspaces)
+        {
+            table.Add(workspace.Name, workspace.SubPath ?? "---", Binding(workspace));
+        }
+
+        table.Write(output, " ");
+    }
+
+    private static string Binding(WorkspaceBinding workspace) => workspace switch
+    {
+        { EmptyDir: not null } => "emptyDir",
+        { VolumeClaimTemplate: not null } => "volumeClaimTemplate",
+        { PersistentVolumeClaim: { } claim } => $"pvc:{claim.ClaimName}",
+        { ConfigMap: { } map } => $"configmap:{map.Name}",
+        { Secret: { } secret } => $"secret:{secret.SecretName}",
+        _ => "---",
+    };
+
+    private static string Outcome(RunSummary summary) => summary.Succeeded switch
+    {
+        "Unknown" => summary.Reason ?? "Running",
+        _ => summary.Reason ?? (summary.Succeeded == "True" ? "Succeeded" : "Failed"),
+    };
+
+    private static void Section(TextWriter output, string title) => output.Write($"\n{title}\n\n");
+
+    private static string Shorten(ParamValue value)
+    {
+        var text = value.ToString().ReplaceLineEndings("\\n");
+        return text.Length > 80 ? text[..80] + $"… ({text.Length} characters)" : text;
+    }
+
+    private static IResource? Read(string json)
+    {
+        var diagnostics = new DiagnosticBag();
+        var resources = ResourceReader.ReadText(json, "stored", diagnostics);
+        return resources.Length == 1 ? resources[0].Resource : null;
+    }
+}
