@@ -29,9 +29,9 @@ internal static class ValidateCommand
         var resources = ResourceSet.Load(files, diagnostics);
         if (!diagnostics.HasErrors)
         {
-            var resolver = new ResourceSetResolver(resources);
             foreach (var run in resources.Runs)
             {
+                var resolver = new ResourceSetResolver(resources.Scoped(run.File));
                 foreach (var problem in Preflight.Check(run.Resource, resolver, new EngineOptions()).Where(p => !p.NeedsCluster))
                 {
                     diagnostics.Add(PreflightDiagnostics.From(problem, run, resources, refusal: false));

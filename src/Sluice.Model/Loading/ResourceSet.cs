@@ -64,7 +64,9 @@ public sealed class ResourceSet
     /// <summary>Validates resources read elsewhere and makes a set of them.</summary>
     public static ResourceSet FromResources(ImmutableArray<LoadedResource> resources, DiagnosticBag diagnostics)
     {
-        var seen = new Dictionary<(string Kind, string Name), LoadedResource>();
+        // The same name in two files is allowed (applying both, the later would replace the earlier in a
+        // cluster); a run resolves names in its own file first, see Scoped. Twice in one file is a mistake.
+        var seen = new Dictionary<(string File, string Kind, string Name), LoadedResource>();
         foreach (var loaded in resources)
         {
             ResourceValidator.Validate(loaded, diagnostics);
@@ -73,7 +75,7 @@ public sealed class ResourceSet
                 continue;
             }
 
-            var key = (loaded.Resource.Kind, name);
+            var key = (loaded.File, loaded.Resource.Kind, name);
             if (seen.TryGetValue(key, out var first))
             {
                 diagnostics.Add(NameLocation(loaded), "metadata.name", $"{loaded.Resource.Kind} {GoQuote.Of(name)} is defined twice; the first is at {NameLocation(first)}", "rename one of them");
@@ -111,6 +113,13 @@ public sealed class ResourceSet
 
     /// <summary>Finds a PersistentVolumeClaim by name.</summary>
     public PersistentVolumeClaim? FindClaim(string name) => Find("PersistentVolumeClaim", name)?.Resource as PersistentVolumeClaim;
+
+    /// <summary>
+    /// The same resources, with those of one file found first: a run's references resolve to the
+    /// definitions in its own file, then to those of the other files in the order they were given.
+    /// </summary>
+    /// <param name="file">The file of the run.</param>
+    public ResourceSet Scoped(string file) => new([.. Resources.Where(r => r.File == file), .. Resources.Where(r => r.File != file)]);
 
     /// <summary>A set with these resources and another set's (these win on name clashes).</summary>
     public ResourceSet With(ResourceSet other) => new([.. Resources, .. other.Resources.Where(r => r.Resource.Metadata.Name is not { } n || Find(r.Resource.Kind, n) is null)]);

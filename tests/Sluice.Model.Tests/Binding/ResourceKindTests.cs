@@ -1,4 +1,6 @@
+using Sluice.Model.Diagnostics;
 using Sluice.Model.Kubernetes;
+using Sluice.Model.Loading;
 using Sluice.Model.Pipelines;
 using Sluice.Model.Runs;
 using Sluice.Model.Tasks;
@@ -198,5 +200,20 @@ public sealed class ResourceKindTests
         Assert.Equal("metadata.name", diagnostic.FieldPath);
         loaded.At(diagnostic, "name: t", occurrence: 2);
         Assert.EndsWith("the first is at test.yaml:4:3", diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_same_name_in_two_files_is_allowed_and_a_run_finds_its_own_files_definition_first()
+    {
+        var diagnostics = new DiagnosticBag();
+        var first = ResourceReader.ReadText(Samples.Task("steps: [{image: first}]"), "a.yaml", diagnostics);
+        var second = ResourceReader.ReadText(Samples.Task("steps: [{image: second}]"), "b.yaml", diagnostics);
+
+        var set = ResourceSet.FromResources([.. first, .. second], diagnostics);
+
+        Assert.True(diagnostics.ToImmutable().IsEmpty, string.Join("\n", diagnostics.ToImmutable()));
+        Assert.Equal("first", ((TaskDefinition)set.FindTask("t")!.Resource).Spec.Steps[0].Image);
+        Assert.Equal("second", ((TaskDefinition)set.Scoped("b.yaml").FindTask("t")!.Resource).Spec.Steps[0].Image);
+        Assert.Equal("first", ((TaskDefinition)set.Scoped("c.yaml").FindTask("t")!.Resource).Spec.Steps[0].Image);
     }
 }
