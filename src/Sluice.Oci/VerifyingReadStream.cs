@@ -14,6 +14,7 @@ internal sealed class VerifyingReadStream : Stream
     private readonly string _source;
     private readonly IncrementalHash _hash;
     private readonly IDisposable? _owner;
+    private readonly bool _leaveOpen;
     private long _read;
     private bool _verified;
 
@@ -21,8 +22,10 @@ internal sealed class VerifyingReadStream : Stream
     /// <param name="expected">What the content must be.</param>
     /// <param name="source">Where it comes from, for messages (a registry URL, a layout path).</param>
     /// <param name="owner">Disposed with this stream (an HTTP response).</param>
-    public VerifyingReadStream(Stream inner, Descriptor expected, string source, IDisposable? owner = null)
+    /// <param name="leaveOpen">Whether <paramref name="inner"/> stays open (a caller's stream).</param>
+    public VerifyingReadStream(Stream inner, Descriptor expected, string source, IDisposable? owner = null, bool leaveOpen = false)
     {
+        _leaveOpen = leaveOpen;
         _inner = inner;
         _expected = expected;
         _source = source;
@@ -77,7 +80,11 @@ internal sealed class VerifyingReadStream : Stream
     {
         if (disposing)
         {
-            _inner.Dispose();
+            if (!_leaveOpen)
+            {
+                _inner.Dispose();
+            }
+
             _hash.Dispose();
             _owner?.Dispose();
         }

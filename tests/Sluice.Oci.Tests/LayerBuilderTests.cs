@@ -83,6 +83,16 @@ public sealed class LayerBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_whiteout_is_an_empty_wh_file_beside_what_it_deletes()
+    {
+        var (_, bytes) = await WriteAsync(new LayerBuilder(new LayerOptions { Compress = false }).AddWhiteout("/etc/motd").AddWhiteout("tmp"));
+        var entries = await ReadEntriesAsync(bytes);
+
+        Assert.Equal([".wh.tmp", "etc/", "etc/.wh.motd"], entries.Select(e => e.Name));
+        Assert.Equal((TarEntryType.RegularFile, 0L), (entries[2].Entry.EntryType, entries[2].Entry.Length));
+    }
+
+    [Fact]
     public void A_path_that_climbs_out_of_the_layer_is_refused() =>
         Assert.Throws<ArgumentException>(() => new LayerBuilder().AddContent("../etc/passwd", "x"u8.ToArray()));
 

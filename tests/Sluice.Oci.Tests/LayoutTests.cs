@@ -30,7 +30,9 @@ public sealed class LayoutTests : IDisposable
         var content = Encoding.UTF8.GetBytes("hello layer");
         var blob = Descriptor.FromContent(MediaTypes.LayerGzip, content);
 
-        Assert.True(await layout.PutAsync(blob, new MemoryStream(content), Cancel));
+        var source = new MemoryStream(content);
+        Assert.True(await layout.PutAsync(blob, source, Cancel));
+        Assert.True(source.CanRead, "the caller's stream stays open");
         Assert.False(await layout.PutAsync(blob, new MemoryStream(content), Cancel));
         Assert.Equal(content.Length, await layout.StatAsync(blob.Digest, Cancel));
         Assert.Equal(content, await File.ReadAllBytesAsync(_directory.Combine("blobs", "sha256", blob.Digest.Encoded), Cancel));

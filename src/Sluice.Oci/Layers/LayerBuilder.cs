@@ -94,6 +94,18 @@ public sealed class LayerBuilder
     }
 
     /// <summary>
+    /// Adds a whiteout: the file or directory at <paramref name="target"/> in the layers below is
+    /// deleted (an empty <c>.wh.NAME</c> file, as the image-spec's layer.md defines).
+    /// </summary>
+    public LayerBuilder AddWhiteout(string target)
+    {
+        var path = NormalizePath(target);
+        var slash = path.LastIndexOf('/');
+        AddEntry(slash < 0 ? ".wh." + path : $"{path[..slash]}/.wh.{path[(slash + 1)..]}", new Entry(TarEntryType.RegularFile, FileMode, null, ReadOnlyMemory<byte>.Empty, null));
+        return this;
+    }
+
+    /// <summary>
     /// Writes the layer to <paramref name="destination"/> (left open) and returns its descriptor, diff
     /// ID and uncompressed size, computed while writing.
     /// </summary>

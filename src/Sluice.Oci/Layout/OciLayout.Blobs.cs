@@ -37,7 +37,7 @@ public sealed partial class OciLayout
         try
         {
             await using (var file = CreateTemporary(temporary))
-            await using (var checking = new VerifyingReadStream(content, blob, $"content for {blob.Digest}"))
+            await using (var checking = new VerifyingReadStream(content, blob, $"content for {blob.Digest}", leaveOpen: true))
             {
                 await checking.CopyToAsync(file, cancellationToken);
             }
