@@ -117,6 +117,32 @@ public sealed class RegistryClientTests
         Assert.Empty(await client.ListTagsAsync(new OciRepository("registry.test", "app"), Cancel));
     }
 
+    [Fact]
+    public async Task Chunks_are_at_least_as_large_as_the_registry_asks()
+    {
+        var chunks = new List<(string? Range, long? Length)>();
+        var handler = new ScriptedHandler(request =>
+        {
+            if (request.Method == HttpMethod.Patch)
+            {
+                chunks.Add((request.Content!.Headers.GetValues("Content-Range").Single(), request.Content.Headers.ContentLength));
+            }
+
+            var response = new HttpResponseMessage(request.Method == HttpMethod.Put ? HttpStatusCode.Created : HttpStatusCode.Accepted);
+            response.Headers.Location = new Uri("/v2/app/blobs/uploads/session?_state=x", UriKind.Relative);
+            response.Headers.TryAddWithoutValidation("OCI-Chunk-Min-Length", "100");
+            return response;
+        });
+        using var client = new RegistryClient(new RegistryClientOptions { ChunkSize = 10 }, handler);
+        var content = new byte[250];
+
+        var blob = await client.PushBlobAsync(new OciRepository("registry.test", "app"), new MemoryStream(content), MediaTypes.OctetStream, Cancel);
+
+        Assert.Equal(Descriptor.FromContent(MediaTypes.OctetStream, content), blob);
+        Assert.Equal([("0-99", 100L), ("100-199", 100L), ("200-249", 50L)], chunks.Select(c => (c.Range, c.Length)));
+        Assert.Equal($"https://registry.test/v2/app/blobs/uploads/session?_state=x&digest={Uri.EscapeDataString(blob.Digest.ToString())}", handler.Requests[^1].Uri.ToString());
+    }
+
     [Theory]
     [InlineData("localhost:5000", true)]
     [InlineData("127.0.0.1:5000", true)]

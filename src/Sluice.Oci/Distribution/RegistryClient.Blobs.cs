@@ -92,20 +92,21 @@ public sealed partial class RegistryClient
 
         var context = RequestContext.Push(repository, $"push blob {blob.Digest} to {repository}");
         Uri location;
+        int chunkSize;
         if (mountFrom is not null && mountFrom.Registry == repository.Registry && mountFrom.Name != repository.Name)
         {
             var mount = context.WithScope($"repository:{mountFrom.Name}:pull");
-            var (mounted, session) = await StartUploadAsync(mount, repository, $"?mount={Uri.EscapeDataString(blob.Digest.ToString())}&from={Uri.EscapeDataString(mountFrom.Name)}", cancellationToken);
+            var (mounted, session, size) = await StartUploadAsync(mount, repository, $"?mount={Uri.EscapeDataString(blob.Digest.ToString())}&from={Uri.EscapeDataString(mountFrom.Name)}", cancellationToken);
             if (mounted)
             {
                 return BlobPushOutcome.Mounted;
             }
 
-            location = session;
+            (location, chunkSize) = (session, size);
         }
         else
         {
-            (_, location) = await StartUploadAsync(context, repository, "", cancellationToken);
+            (_, location, chunkSize) = await StartUploadAsync(context, repository, "", cancellationToken);
         }
 
         if (content.CanSeek)
@@ -114,7 +115,7 @@ public sealed partial class RegistryClient
         }
         else
         {
-            var (digest, size) = await UploadChunksAsync(context, location, content, blob.Digest, cancellationToken);
+            var (digest, size) = await UploadChunksAsync(context, location, chunkSize, content, blob.Digest, cancellationToken);
             if (digest != blob.Digest || size != blob.Size)
             {
                 throw new InvalidDataException($"{repository}: the content pushed as {blob.Digest} ({blob.Size} bytes) was {digest} ({size} bytes)");
@@ -138,8 +139,8 @@ public sealed partial class RegistryClient
     public async Task<Descriptor> PushBlobAsync(OciRepository repository, Stream content, string mediaType, CancellationToken cancellationToken)
     {
         var context = RequestContext.Push(repository, $"push a blob to {repository}");
-        var (_, location) = await StartUploadAsync(context, repository, "", cancellationToken);
-        var (digest, size) = await UploadChunksAsync(context, location, content, null, cancellationToken);
+        var (_, location, chunkSize) = await StartUploadAsync(context, repository, "", cancellationToken);
+        var (digest, size) = await UploadChunksAsync(context, location, chunkSize, content, null, cancellationToken);
         return new Descriptor { MediaType = mediaType, Digest = digest, Size = size };
     }
 
@@ -155,7 +156,7 @@ public sealed partial class RegistryClient
         }
 
         var context = RequestContext.Push(repository, $"mount blob {digest} from {from} into {repository}").WithScope($"repository:{from.Name}:pull");
-        var (mounted, _) = await StartUploadAsync(context, repository, $"?mount={Uri.EscapeDataString(digest.ToString())}&from={Uri.EscapeDataString(from.Name)}", cancellationToken);
+        var (mounted, _, _) = await StartUploadAsync(context, repository, $"?mount={Uri.EscapeDataString(digest.ToString())}&from={Uri.EscapeDataString(from.Name)}", cancellationToken);
         return mounted;
     }
 

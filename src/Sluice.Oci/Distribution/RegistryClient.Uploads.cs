@@ -7,14 +7,21 @@ namespace Sluice.Oci.Distribution;
 
 public sealed partial class RegistryClient
 {
-    /// <summary>Opens an upload session (<c>POST .../blobs/uploads/</c>); true without a session when the registry mounted instead.</summary>
-    private async Task<(bool Mounted, Uri Location)> StartUploadAsync(RequestContext context, OciRepository repository, string query, CancellationToken cancellationToken)
+    /// <summary>The most memory one chunk may take, whatever a registry asks for.</summary>
+    private const int MaxChunkSize = 256 * 1024 * 1024;
+
+    /// <summary>
+    /// Opens an upload session (<c>POST .../blobs/uploads/</c>); true without a session when the registry
+    /// mounted instead. The chunk size is the configured one, raised to the registry's
+    /// <c>OCI-Chunk-Min-Length</c> when it asks for more.
+    /// </summary>
+    private async Task<(bool Mounted, Uri Location, int ChunkSize)> StartUploadAsync(RequestContext context, OciRepository repository, string query, CancellationToken cancellationToken)
     {
         var uri = RepositoryUri(repository, "blobs/uploads/" + query);
         using var response = await SendAsync(context, () => new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent([]) }, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Created && query.Length > 0)
         {
-            return (true, uri);
+            return (true, uri, 0);
         }
 
         if (response.StatusCode != HttpStatusCode.Accepted)
@@ -22,7 +29,8 @@ public sealed partial class RegistryClient
             throw await ErrorAsync(context, response, cancellationToken);
         }
 
-        return (false, Location(context, response, uri));
+        var minimum = response.Headers.TryGetValues("OCI-Chunk-Min-Length", out var values) && int.TryParse(values.FirstOrDefault(), out var length) ? length : 0;
+        return (false, Location(context, response, uri), Math.Max(_options.ChunkSize, Math.Min(minimum, MaxChunkSize)));
     }
 
     /// <summary>Sends the whole blob in one <c>PUT</c>; the stream is rewound for each attempt.</summary>
@@ -47,10 +55,10 @@ public sealed partial class RegistryClient
     /// Sends the stream in <c>PATCH</c> chunks (each held in memory once, so it can be resent) and closes
     /// the session with <c>PUT ?digest=</c>; returns the digest and size it computed on the way.
     /// </summary>
-    private async Task<(Digest Digest, long Size)> UploadChunksAsync(RequestContext context, Uri location, Stream content, Digest? expected, CancellationToken cancellationToken)
+    private async Task<(Digest Digest, long Size)> UploadChunksAsync(RequestContext context, Uri location, int chunkSize, Stream content, Digest? expected, CancellationToken cancellationToken)
     {
         using var hash = expected?.CreateHash() ?? IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_options.ChunkSize, 1));
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(chunkSize, 1));
         long offset = 0;
         try
         {
@@ -58,7 +66,7 @@ public sealed partial class RegistryClient
             {
                 var filled = 0;
                 int read;
-                while (filled < _options.ChunkSize && (read = await content.ReadAsync(buffer.AsMemory(filled, _options.ChunkSize - filled), cancellationToken)) > 0)
+                while (filled < chunkSize && (read = await content.ReadAsync(buffer.AsMemory(filled, chunkSize - filled), cancellationToken)) > 0)
                 {
                     filled += read;
                 }
@@ -86,7 +94,7 @@ public sealed partial class RegistryClient
 
                 location = Location(context, response, location);
                 offset += filled;
-                if (filled < _options.ChunkSize)
+                if (filled < chunkSize)
                 {
                     break;
                 }
