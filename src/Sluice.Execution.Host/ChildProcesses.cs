@@ -107,15 +107,12 @@ internal static unsafe class ChildProcesses
         exited(status);
     }
 
-    /// <summary>SIGKILLs a child's process group unless the child was reaped already.</summary>
-    public static void KillGroup(int pid)
+    /// <summary>SIGKILLs a child's process group unless the child was reaped already; true when it was signalled.</summary>
+    public static bool KillGroup(int pid)
     {
         lock (Gate)
         {
-            if (Running.ContainsKey(pid))
-            {
-                Posix.Kill(-pid, Posix.SigKill);
-            }
+            return Running.ContainsKey(pid) && Posix.Kill(-pid, Posix.SigKill) == 0;
         }
     }
 

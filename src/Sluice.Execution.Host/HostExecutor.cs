@@ -24,12 +24,13 @@ public sealed class HostExecutor : IExecutor
     private readonly Lock _gate = new();
     private readonly HashSet<HostSandbox> _sandboxes = [];
     private readonly SandboxTrash _trash = new();
+    private readonly SandboxPool _pool = new();
 
     /// <summary>Makes the backend.</summary>
     public HostExecutor(HostExecutorOptions options)
     {
         _options = options;
-        _volumes = new LocalVolumes(options.StateRoot, options.OwnerId);
+        _volumes = new LocalVolumes(options.StateRoot, options.OwnerId, _pool);
         var bubblewrap = options.BubblewrapPath ?? StepCommands.FindProgram("bwrap", Environment.GetEnvironmentVariable("PATH"));
         var problem = options.BubblewrapPath is { } configured
             ? $"bubblewrap was not found at {configured}"
@@ -97,7 +98,13 @@ public sealed class HostExecutor : IExecutor
     public ValueTask<IStepProcess> CreateStepAsync(ITaskRunSandbox sandbox, ContainerSpec step, CancellationToken cancellationToken)
     {
         var host = Own(sandbox);
-        return ValueTask.FromResult<IStepProcess>(host.CreateProcess(_commands.Build(host, step), _options.TimeProvider, isSidecar: false));
+        var launch = _commands.Build(host, step);
+        if (step.Privileged)
+        {
+            host.MarkUnclean();
+        }
+
+        return ValueTask.FromResult<IStepProcess>(host.CreateProcess(launch, _options.TimeProvider, isSidecar: false));
     }
 
     /// <inheritdoc/>
@@ -130,6 +137,7 @@ public sealed class HostExecutor : IExecutor
         }
 
         await _trash.DisposeAsync().ConfigureAwait(false);
+        _pool.Dispose();
     }
 
     private async Task StartSidecarsAsync(HostSandbox sandbox, CancellationToken cancellationToken)
@@ -194,8 +202,11 @@ public sealed class HostExecutor : IExecutor
 
     private async ValueTask DestroyAsync(HostSandbox sandbox)
     {
-        if (await sandbox.StopAsync().ConfigureAwait(false))
+        // Without bubblewrap a step's processes can leave its session, and so outlive it.
+        if (await sandbox.StopAsync().ConfigureAwait(false) &&
+            !(_commands.HasBubblewrap && sandbox.Recyclable && _volumes.TryRecycle(sandbox.Directories)))
         {
+            sandbox.Directories.Tree?.Dispose();
             _trash.Discard(sandbox.Directories.Root);
         }
 

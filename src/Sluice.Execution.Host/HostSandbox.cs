@@ -9,6 +9,7 @@ internal sealed class HostSandbox : ITaskRunSandbox
     private readonly HashSet<HostStepProcess> _running = [];
     private readonly List<IStepProcess> _sidecars = [];
     private bool _destroyed;
+    private bool _unclean;
 
     public HostSandbox(SandboxSpec spec, SandboxDirectories directories, string? hostsFile, NetworkNamespace? network)
     {
@@ -72,8 +73,36 @@ internal sealed class HostSandbox : ITaskRunSandbox
         }
     }
 
-    /// <summary>Records a started group leader; returns the record's path.</summary>
-    public string Record(int pid, string name) => ProcessRecords.Write(Directories.Root, pid, name);
+    /// <summary>
+    /// Whether the sandbox's directories may serve the run's next TaskRun: every process ended on its
+    /// own (one that was killed may have left its PID namespace still emptying), none was privileged.
+    /// </summary>
+    public bool Recyclable
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_unclean;
+            }
+        }
+    }
+
+    /// <summary>Records a started group leader; returns where its record is.</summary>
+    public long Record(int pid, string name) =>
+        (Directories.Tree ?? throw new InvalidOperationException("a host sandbox has a tree")).Processes.Append(pid, name);
+
+    /// <summary>Marks a recorded group as ended.</summary>
+    public void Ended(long record) => Directories.Tree?.Processes.MarkEnded(record);
+
+    /// <summary>Keeps the sandbox's directories from being recycled (see <see cref="Recyclable"/>).</summary>
+    public void MarkUnclean()
+    {
+        lock (_gate)
+        {
+            _unclean = true;
+        }
+    }
 
     /// <summary>Drops a process that has ended.</summary>
     public void Forget(HostStepProcess process)

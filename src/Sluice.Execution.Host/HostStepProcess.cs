@@ -106,16 +106,16 @@ internal sealed class HostStepProcess : IStepProcess
             return;
         }
 
-        string? record;
+        long? record;
         try
         {
             record = _sandbox.Record(child.Pid, Name);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             // The sandbox is being destroyed: a process nobody could find later must not stay.
             record = null;
-            ChildProcesses.KillGroup(child.Pid);
+            Kill(child);
         }
 
         lock (_gate)
@@ -126,7 +126,7 @@ internal sealed class HostStepProcess : IStepProcess
             // A kill that came while the process was being spawned.
             if (_killed)
             {
-                ChildProcesses.KillGroup(child.Pid);
+                Kill(child);
             }
         }
 
@@ -158,7 +158,7 @@ internal sealed class HostStepProcess : IStepProcess
             _killed = true;
             if (_child is { } child)
             {
-                ChildProcesses.KillGroup(child.Pid);
+                Kill(child);
             }
         }
 
@@ -224,14 +224,36 @@ internal sealed class HostStepProcess : IStepProcess
         }
     }
 
-    private async Task FinishAsync(string? record, DateTimeOffset startedAt)
+    private void Kill(Child child)
+    {
+        if (ChildProcesses.KillGroup(child.Pid))
+        {
+            _sandbox.MarkUnclean();
+        }
+    }
+
+    private async Task FinishAsync(long? record, DateTimeOffset startedAt)
     {
         var status = await _reaped.Task.ConfigureAwait(false);
+        if ((status & 0x7f) != 0)
+        {
+            _sandbox.MarkUnclean();
+        }
+
+        // Before the exit is known: the sandbox may be destroyed, and its records cleared, right after.
+        if (record is { } offset)
+        {
+            try
+            {
+                _sandbox.Ended(offset);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                _sandbox.MarkUnclean();
+            }
+        }
+
         _sandbox.Forget(this);
         _exit.TrySetResult(new ProcessExit(Posix.ExitCode(status), false, startedAt, _time.GetUtcNow()));
-        if (record is not null)
-        {
-            ProcessRecords.Delete(record);
-        }
     }
 }

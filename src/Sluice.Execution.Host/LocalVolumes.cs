@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text;
 using Sluice.Engine.Execution;
@@ -26,11 +27,21 @@ public sealed class LocalVolumes
         UnixFileMode.GroupRead | UnixFileMode.GroupExecute |
         UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
+    private readonly SandboxPool? _pool;
+    private readonly ConcurrentDictionary<string, bool> _ownedRuns = new(StringComparer.Ordinal);
+
     /// <summary>Makes the layout under a state root (<c>$SLUICE_HOME</c>).</summary>
     public LocalVolumes(string stateRoot, string ownerId)
+        : this(stateRoot, ownerId, null)
+    {
+    }
+
+    /// <summary>The layout, with sandbox directories taken from and returned to <paramref name="pool"/> when there is one.</summary>
+    internal LocalVolumes(string stateRoot, string ownerId, SandboxPool? pool)
     {
         StateRoot = Path.GetFullPath(stateRoot);
         OwnerId = ownerId;
+        _pool = pool;
     }
 
     /// <summary>The state root.</summary>
@@ -48,7 +59,32 @@ public sealed class LocalVolumes
         var runDirectory = RunDirectory(spec.RunUid);
         EnsureRunDirectory(runDirectory);
         var sandboxDirectory = Path.Combine(runDirectory, SafeName($"{spec.TaskRunName}-{Short(spec.TaskRunUid)}"));
-        Directory.CreateDirectory(sandboxDirectory);
+        var tree = _pool?.Take(runDirectory, sandboxDirectory);
+        try
+        {
+            if (tree is null)
+            {
+                Directory.CreateDirectory(sandboxDirectory);
+            }
+
+            return Create(spec, runDirectory, sandboxDirectory, tree);
+        }
+        catch
+        {
+            tree?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Hands a finished sandbox's directory to the next TaskRun of its run when it can be cleaned
+    /// (see <see cref="SandboxTree"/>); false when it must be deleted instead.
+    /// </summary>
+    internal bool TryRecycle(SandboxDirectories directories) =>
+        _pool is not null && directories.Tree is { } tree && _pool.Return(tree, Path.GetDirectoryName(directories.Root)!);
+
+    private SandboxDirectories Create(SandboxSpec spec, string runDirectory, string sandboxDirectory, SandboxTree? tree)
+    {
         var paths = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         var readOnly = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
         foreach (var volume in spec.Volumes)
@@ -56,6 +92,9 @@ public sealed class LocalVolumes
             string path;
             switch (volume.Source)
             {
+                case EmptyDirSource when tree is not null:
+                    path = tree.PlaceVolume(SafeName(volume.Name));
+                    break;
                 case EmptyDirSource:
                     path = Path.Combine(sandboxDirectory, SafeName(volume.Name));
                     CreateWorldWritable(path);
@@ -73,8 +112,15 @@ public sealed class LocalVolumes
                     break;
                 case FilesSource files:
                     path = Path.Combine(sandboxDirectory, SafeName(volume.Name));
-                    Directory.CreateDirectory(path);
-                    File.SetUnixFileMode(path, ReadableDirectory);
+                    if (tree is null)
+                    {
+                        CreateDirectory(path, ReadableDirectory);
+                    }
+                    else
+                    {
+                        tree.PlaceDirectory(SafeName(volume.Name), (int)ReadableDirectory);
+                    }
+
                     foreach (var file in files.Files)
                     {
                         var target = Resolve(path, file.Path);
@@ -96,11 +142,16 @@ public sealed class LocalVolumes
             paths[volume.Name] = path;
         }
 
-        return new SandboxDirectories(sandboxDirectory, paths.ToImmutable(), readOnly.ToImmutable());
+        tree?.RetireUnplacedVolumes();
+        return new SandboxDirectories(sandboxDirectory, paths.ToImmutable(), readOnly.ToImmutable(), tree);
     }
 
     /// <summary>Removes a sandbox's own directory (not its claims).</summary>
-    public static void Delete(SandboxDirectories directories) => DeleteTree(directories.Root);
+    public static void Delete(SandboxDirectories directories)
+    {
+        directories.Tree?.Dispose();
+        DeleteTree(directories.Root);
+    }
 
     /// <summary>Runs with a directory here, and their owners.</summary>
     public IReadOnlyList<OwnedRun> ListRuns()
@@ -126,6 +177,8 @@ public sealed class LocalVolumes
     public int Reap(string runUid)
     {
         var directory = RunDirectory(runUid);
+        _pool?.Forget(directory);
+        _ownedRuns.TryRemove(directory, out _);
         if (!Directory.Exists(directory))
         {
             return 0;
@@ -151,26 +204,8 @@ public sealed class LocalVolumes
     /// Whether any existing component between the root and the path is a symbolic link; reads through
     /// such a path could leave the volume, since steps control its content.
     /// </summary>
-    public static bool PassesThroughLink(string root, string path)
-    {
-        var current = new DirectoryInfo(path);
-        var rootFull = Path.GetFullPath(root);
-        while (current is not null && current.FullName.Length > rootFull.Length)
-        {
-            if (current.Exists || File.Exists(current.FullName))
-            {
-                var info = new FileInfo(current.FullName);
-                if (info.LinkTarget is not null)
-                {
-                    return true;
-                }
-            }
-
-            current = current.Parent;
-        }
-
-        return false;
-    }
+    public static bool PassesThroughLink(string root, string path) =>
+        VolumePaths.Probe(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)), Path.GetFullPath(path)) == VolumePaths.Found.Link;
 
     internal static void CreateParents(string root, string target, UnixFileMode mode)
     {
@@ -183,10 +218,12 @@ public sealed class LocalVolumes
         }
     }
 
-    internal static void CreateWorldWritable(string path)
+    internal static void CreateWorldWritable(string path) => CreateDirectory(path, WorldWritable);
+
+    private static void CreateDirectory(string path, UnixFileMode mode)
     {
         Directory.CreateDirectory(path);
-        File.SetUnixFileMode(path, WorldWritable);
+        File.SetUnixFileMode(path, mode);
     }
 
     internal static void DeleteTree(string path)
@@ -231,6 +268,12 @@ public sealed class LocalVolumes
 
     private void EnsureRunDirectory(string runDirectory)
     {
+        // Once per run and process: a run's TaskRuns all land here.
+        if (!_ownedRuns.TryAdd(runDirectory, true))
+        {
+            return;
+        }
+
         Directory.CreateDirectory(runDirectory);
         var ownerFile = Path.Combine(runDirectory, OwnerFileName);
         if (!File.Exists(ownerFile))
@@ -252,125 +295,5 @@ public sealed class LocalVolumes
 
         var safe = builder.ToString().TrimStart('.');
         return safe.Length == 0 ? "_" : safe;
-    }
-}
-
-/// <summary>The host directories of one sandbox's volumes, and the file API over them.</summary>
-public sealed class SandboxDirectories
-{
-    internal SandboxDirectories(string root, ImmutableDictionary<string, string> volumes, ImmutableHashSet<string> readOnlyVolumes)
-    {
-        Root = root;
-        Volumes = volumes;
-        ReadOnlyVolumes = readOnlyVolumes;
-    }
-
-    /// <summary>The sandbox's own directory.</summary>
-    public string Root { get; }
-
-    /// <summary>Host directory of each volume.</summary>
-    public ImmutableDictionary<string, string> Volumes { get; }
-
-    /// <summary>Volumes that are read-only whatever the mount says (files, read-only claims).</summary>
-    public ImmutableHashSet<string> ReadOnlyVolumes { get; }
-
-    /// <summary>The host path of a path in a volume.</summary>
-    public string HostPath(string volume, string path) =>
-        Volumes.TryGetValue(volume, out var root)
-            ? LocalVolumes.Resolve(root, path)
-            : throw new ArgumentException($"no volume \"{volume}\" in this sandbox", nameof(volume));
-
-    /// <summary>Writes a file, creating parent directories world-writable.</summary>
-    public async ValueTask WriteFileAsync(string volume, string path, ReadOnlyMemory<byte> content, int mode, CancellationToken cancellationToken)
-    {
-        var target = HostPath(volume, path);
-        var root = Volumes[volume];
-
-        // The file itself too: a step may have left a link where the engine writes an exit code.
-        if (LocalVolumes.PassesThroughLink(root, target))
-        {
-            throw new IOException($"refusing to write through a symbolic link in volume \"{volume}\": {path}");
-        }
-
-        LocalVolumes.CreateParents(root, target, (UnixFileMode)0x1FF);
-        await File.WriteAllBytesAsync(target, content.ToArray(), cancellationToken).ConfigureAwait(false);
-        File.SetUnixFileMode(target, (UnixFileMode)mode);
-    }
-
-    /// <summary>Reads a file, or null when missing or reached through a link; at most <paramref name="maxBytes"/>.</summary>
-    public async ValueTask<byte[]?> ReadFileAsync(string volume, string path, int maxBytes, CancellationToken cancellationToken)
-    {
-        var target = HostPath(volume, path);
-        var root = Volumes[volume];
-        if (!File.Exists(target) || LocalVolumes.PassesThroughLink(root, target))
-        {
-            return null;
-        }
-
-        await using var stream = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096, useAsync: true);
-        var length = (int)Math.Min(stream.Length, maxBytes);
-        var buffer = new byte[length];
-        var read = 0;
-        while (read < length)
-        {
-            var n = await stream.ReadAsync(buffer.AsMemory(read, length - read), cancellationToken).ConfigureAwait(false);
-            if (n == 0)
-            {
-                break;
-            }
-
-            read += n;
-        }
-
-        return read == length ? buffer : buffer[..read];
-    }
-
-    /// <summary>Creates a directory with a mode.</summary>
-    public ValueTask CreateDirectoryAsync(string volume, string path, int mode)
-    {
-        var target = HostPath(volume, path);
-        if (LocalVolumes.PassesThroughLink(Volumes[volume], target))
-        {
-            throw new IOException($"refusing to create a directory through a symbolic link in volume \"{volume}\": {path}");
-        }
-
-        LocalVolumes.CreateParents(Volumes[volume], target, (UnixFileMode)mode);
-        Directory.CreateDirectory(target);
-        File.SetUnixFileMode(target, (UnixFileMode)mode);
-        return ValueTask.CompletedTask;
-    }
-
-    /// <summary>Creates a symbolic link.</summary>
-    public ValueTask CreateSymlinkAsync(string volume, string path, string target)
-    {
-        var link = HostPath(volume, path);
-        if (LocalVolumes.PassesThroughLink(Volumes[volume], Path.GetDirectoryName(link)!))
-        {
-            throw new IOException($"refusing to create a link through a symbolic link in volume \"{volume}\": {path}");
-        }
-
-        LocalVolumes.CreateParents(Volumes[volume], link, (UnixFileMode)0x1FF);
-
-        // Replace an existing link (dangling ones included, which File.Exists does not see) or file.
-        var existing = new FileInfo(link);
-        if (existing.LinkTarget is not null || existing.Exists)
-        {
-            existing.Delete();
-        }
-
-        File.CreateSymbolicLink(link, target);
-        return ValueTask.CompletedTask;
-    }
-
-    /// <summary>Lists file names in a directory.</summary>
-    public IReadOnlyList<string> ListFiles(string volume, string path)
-    {
-        var target = HostPath(volume, path);
-        if (!Directory.Exists(target) || LocalVolumes.PassesThroughLink(Volumes[volume], target))
-        {
-            return [];
-        }
-
-        return [.. Directory.EnumerateFiles(target).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
     }
 }

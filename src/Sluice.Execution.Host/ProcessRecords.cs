@@ -10,27 +10,40 @@ namespace Sluice.Execution.Host;
 /// <param name="StartTime">When it started, in clock ticks after boot.</param>
 internal readonly record struct ProcessStat(char State, int ProcessGroup, int Session, ulong StartTime)
 {
+    // A stat line is some 300 bytes with a 16-byte name; 1 KiB leaves room for a future kernel's fields.
+    private const int StatBufferSize = 1024;
+
     /// <summary>Whether it still runs (a zombie has ended and only waits to be reaped).</summary>
     public bool IsAlive => State != 'Z' && State != 'X';
 
     /// <summary>Reads a process's stat, or null when there is no such process.</summary>
-    public static ProcessStat? Read(int pid)
+    public static unsafe ProcessStat? Read(int pid)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText($"/proc/{pid}/stat");
-        }
-        catch (IOException)
+        // One open, read and close: this runs for every step started and for every pid a reap scans.
+        var buffer = stackalloc byte[StatBufferSize];
+        var fd = Posix.OpenAt(Posix.AtFdCwd, string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/stat"), Posix.ORdOnly | Posix.OCloexec, 0);
+        if (fd < 0)
         {
             return null;
         }
-        catch (UnauthorizedAccessException)
+
+        nint read;
+        try
+        {
+            read = Posix.Read(fd, buffer, StatBufferSize);
+        }
+        finally
+        {
+            Posix.Close(fd);
+        }
+
+        if (read <= 0)
         {
             return null;
         }
 
         // The command name may hold spaces and parentheses; the fields after the last ')' are fixed.
+        var text = Encoding.UTF8.GetString(buffer, (int)read);
         var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
         return new ProcessStat(
             fields[0][0],
@@ -41,42 +54,25 @@ internal readonly record struct ProcessStat(char State, int ProcessGroup, int Se
 }
 
 /// <summary>
-/// One file per running process group in its sandbox's directory (<c>.process-&lt;pid&gt;</c>, a name
-/// no volume can take, see <see cref="LocalVolumes.SafeName"/>), naming the leader's pid, start time
-/// and the boot it belongs to, so that a later process can kill what a dead owner left without ever
-/// signalling a pid the kernel has handed to someone else.
+/// One file per sandbox (<c>.processes</c>, a name no volume can take, see
+/// <see cref="LocalVolumes.SafeName"/>) with a line per process group started in it, naming the
+/// leader's pid, start time and the boot it belongs to, so that a later process can kill what a dead
+/// owner left without ever signalling a pid the kernel has handed to someone else. The line of a group
+/// that has ended starts with <c>#</c> (see <see cref="ProcessLog"/>).
 /// </summary>
 internal static class ProcessRecords
 {
-    /// <summary>How record files start.</summary>
-    public const string FilePrefix = ".process-";
+    /// <summary>The record file in a sandbox's directory.</summary>
+    public const string FileName = ".processes";
+
+    /// <summary>How the line of a group that has ended starts.</summary>
+    public const char Ended = '#';
 
     private static readonly Lazy<string> CurrentBoot = new(() => File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim());
-
-    /// <summary>Records a started group leader; returns the record's path.</summary>
-    public static string Write(string directory, int pid, string name)
-    {
-        var path = Path.Combine(directory, FilePrefix + pid.ToString(CultureInfo.InvariantCulture));
-        var startTime = ProcessStat.Read(pid)?.StartTime ?? 0;
-        File.WriteAllBytes(path, Encoding.UTF8.GetBytes(Format(pid, startTime, name)));
-        return path;
-    }
 
     /// <summary>The text of a record.</summary>
     public static string Format(int pid, ulong startTime, string name) =>
         string.Create(CultureInfo.InvariantCulture, $"{pid} {startTime} {CurrentBoot.Value} {name}\n");
-
-    /// <summary>Removes a record; the sandbox directory may be gone already.</summary>
-    public static void Delete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-    }
 
     /// <summary>
     /// SIGKILLs the process groups recorded under a run directory that still run, waits (up to
@@ -92,9 +88,11 @@ internal static class ProcessRecords
         var killed = new List<int>();
         foreach (var sandbox in Directory.EnumerateDirectories(runDirectory))
         {
-            foreach (var record in Directory.EnumerateFiles(sandbox, FilePrefix + "*"))
+            var records = Path.Combine(sandbox, FileName);
+            foreach (var record in File.Exists(records) ? File.ReadAllLines(records) : [])
             {
-                if (TryParse(File.ReadAllText(record), out var pid, out var startTime, out var boot) &&
+                if (!record.StartsWith(Ended) &&
+                    TryParse(record, out var pid, out var startTime, out var boot) &&
                     boot == CurrentBoot.Value &&
                     KillGroup(pid, startTime))
                 {

@@ -28,19 +28,15 @@ internal sealed record StepLaunch(
     {
         foreach (var mount in Mounts)
         {
-            if (mount.HostPath != mount.VolumeRoot)
+            if (mount.HostPath != mount.VolumeRoot && Look(mount.VolumeRoot, mount.HostPath, mount.ContainerPath) is VolumePaths.Found.Missing or VolumePaths.Found.NoParent)
             {
-                Refuse(mount.VolumeRoot, mount.HostPath, mount.ContainerPath);
-                if (!Path.Exists(mount.HostPath))
-                {
-                    Directory.CreateDirectory(Path.GetDirectoryName(mount.HostPath)!);
-                    LocalVolumes.CreateWorldWritable(mount.HostPath);
-                }
+                Directory.CreateDirectory(Path.GetDirectoryName(mount.HostPath)!);
+                LocalVolumes.CreateWorldWritable(mount.HostPath);
             }
 
-            if (mount.MountPoint is { } point && !Path.Exists(point.HostPath))
+            // A SubPath mounted where the enclosing mount shows it anyway needs no second look.
+            if (mount.MountPoint is { } point && point.HostPath != mount.HostPath && Look(point.VolumeRoot, point.HostPath, mount.ContainerPath) is VolumePaths.Found.Missing or VolumePaths.Found.NoParent)
             {
-                Refuse(point.VolumeRoot, point.HostPath, mount.ContainerPath);
                 if (Directory.Exists(mount.HostPath))
                 {
                     Directory.CreateDirectory(point.HostPath);
@@ -66,12 +62,12 @@ internal sealed record StepLaunch(
         return new(Namespace.Thread.RunAsync(() => ChildProcesses.Spawn(program, argv, env, directory, exited)));
     }
 
-    private static void Refuse(string root, string path, string containerPath)
+    private static VolumePaths.Found Look(string root, string path, string containerPath)
     {
-        if (LocalVolumes.PassesThroughLink(root, path))
-        {
-            throw new SandboxConfigurationException($"the mount at {containerPath} passes through a symbolic link in its volume; refusing to follow it");
-        }
+        var found = VolumePaths.Probe(root, path);
+        return found == VolumePaths.Found.Link
+            ? throw new SandboxConfigurationException($"the mount at {containerPath} passes through a symbolic link in its volume; refusing to follow it")
+            : found;
     }
 }
 

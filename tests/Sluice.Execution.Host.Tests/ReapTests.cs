@@ -41,8 +41,8 @@ public sealed class ReapTests
         var step = await owner.Executor.CreateStepAsync(sandbox, HostTestContext.Script("other", "sleep 600", marker), cancellationToken);
         await step.StartAsync(cancellationToken);
         await LiveProcesses.WaitForAsync(marker, 3, TimeSpan.FromSeconds(10));
-        var record = Assert.Single(Directory.GetFiles(Path.Combine(owner.Volumes.RunDirectory(spec.RunUid), $"build-{spec.TaskRunUid[..8]}"), ProcessRecords.FilePrefix + "*"));
-        var fields = (await File.ReadAllTextAsync(record, cancellationToken)).Split(' ');
+        var record = Path.Combine(owner.Volumes.RunDirectory(spec.RunUid), $"build-{spec.TaskRunUid[..8]}", ProcessRecords.FileName);
+        var fields = Assert.Single(await File.ReadAllLinesAsync(record, cancellationToken)).Split(' ');
         var pid = int.Parse(fields[0], CultureInfo.InvariantCulture);
         var startTime = ulong.Parse(fields[1], CultureInfo.InvariantCulture);
 
@@ -73,7 +73,7 @@ public sealed class ReapTests
         var run = context.Volumes.RunDirectory(spec.RunUid);
         Assert.Empty(LiveProcesses.WithMarker(marker));
         Assert.Equal(137, (await step.WaitAsync(cancellationToken)).ExitCode);
-        Assert.Equal(["claims", LocalVolumes.OwnerFileName], Directory.EnumerateFileSystemEntries(run).Select(Path.GetFileName).Where(n => n != SandboxTrash.DirectoryName).Order());
+        Assert.Equal(["claims", LocalVolumes.OwnerFileName], Directory.EnumerateFileSystemEntries(run).Select(Path.GetFileName).Where(n => n != SandboxTrash.DirectoryName && n != SandboxPool.DirectoryName).Order());
         await WaitUntilEmptyAsync(Path.Combine(run, SandboxTrash.DirectoryName));
         Assert.Equal(new ReapReport(0, 0, 1), await context.Executor.ReapAsync(spec.RunUid, cancellationToken));
         Assert.True((await context.Executor.ReapAsync(spec.RunUid, cancellationToken)).IsEmpty);
