@@ -42,6 +42,11 @@ public sealed partial class DockerExecutor
         }
 
         sandbox.Track(id);
+        if (!spec.Files.IsEmpty)
+        {
+            await PlaceFilesAsync(id, spec, cancellationToken).ConfigureAwait(false);
+        }
+
         return new DockerContainerProcess(
             _client,
             id,

@@ -43,6 +43,28 @@ public sealed record ContainerSpec
 
     /// <summary>Memory limit in bytes, or null.</summary>
     public long? MemoryBytes { get; init; }
+
+    /// <summary>
+    /// Files and directories placed in the container after it is created and before it starts, owned by
+    /// the user it runs as, in order (a directory before what it holds). Tekton's entrypoint writes the
+    /// credentials of <c>/tekton/creds</c> and <c>$HOME</c> this way, as the step's user. Files the user
+    /// could not create are left out, as Tekton's copy into the home directory only logs its failure:
+    /// those that would land on a read-only root filesystem, and home files of a non-root user whose home is <c>/</c>.
+    /// </summary>
+    public ImmutableArray<ContainerFile> Files { get; init; } = [];
+}
+
+/// <summary>A file or directory placed in a container before it starts.</summary>
+/// <param name="Path">
+/// An absolute path, or a path relative to the home directory of the user the container runs as: its
+/// <c>HOME</c> variable when set, else the home in its passwd entry, else <c>/</c> (as the runtime sets HOME).
+/// </param>
+/// <param name="Content">The file's bytes, or null for a directory.</param>
+/// <param name="Mode">The permission bits, such as 0600.</param>
+public sealed record ContainerFile(string Path, byte[]? Content, int Mode)
+{
+    /// <summary>Whether it is a directory.</summary>
+    public bool IsDirectory => Content is null;
 }
 
 /// <summary>A volume mounted into a container.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Sluice.Model.Pipelines;
 using Sluice.Model.Runs;
 
@@ -116,7 +117,7 @@ public sealed partial class PipelineRunRunner
                 (dependents[parent] ??= []).Add(ordered[i]);
             }
 
-            ordered[i].Parents = [.. linked];
+            ordered[i].Parents = ImmutableCollectionsMarshal.AsImmutableArray(linked);
         }
 
         for (var i = 0; i < dagParents.Length; i++)

@@ -25,7 +25,7 @@ public sealed partial class PipelineRunRunner
         }
 
         var task = ApplyTaskContexts(state.Task, plan);
-        var spec = PropagateResults(state, plan);
+        var spec = ArtifactPropagation.Apply(PropagateResults(state, plan), state, plan.Ordered);
         var runName = run.Metadata.Name ?? string.Empty;
         if (!task.IsMatrixed())
         {

@@ -9,8 +9,8 @@ namespace Sluice.Engine.Substitution;
 
 /// <summary>
 /// Substitutes a TaskRun's spec in Tekton's order (taskrun.go: applyParamsContextsResultsAndWorkspaces):
-/// params, context, result paths, artifact paths, step exit-code paths, then workspaces (with the
-/// TaskRun's extra bindings propagated as declarations).
+/// params, context, result paths, artifact paths, step exit-code paths, workspaces (with the TaskRun's
+/// extra bindings propagated as declarations), then <c>$(credentials.path)</c>.
 /// </summary>
 public static class TaskRunSubstitution
 {
@@ -39,7 +39,10 @@ public static class TaskRunSubstitution
         }));
         spec = ApplyResults(spec);
         spec = ApplyArtifactsAndExitCodes(spec);
-        return ApplyWorkspaces(DeclareBindings(spec, run.Spec.Workspaces), run.Spec.Workspaces);
+        spec = ApplyWorkspaces(DeclareBindings(spec, run.Spec.Workspaces), run.Spec.Workspaces);
+
+        // taskrun.go createPod: ApplyCredentialsPath, last, whether or not there are credentials.
+        return TaskSpecSubstitution.Apply(spec, Replacements.OfStrings([new("credentials.path", CredentialsInit.Directory)]));
     }
 
     /// <summary>Declares the TaskRun's extra bindings as workspaces of the spec, so their variables resolve.</summary>

@@ -16,8 +16,6 @@ namespace Sluice.Engine.Tasks;
 /// <param name="resolver">Where ConfigMaps and Secrets come from.</param>
 public sealed partial class SandboxPlanner(ITaskResolver resolver)
 {
-    private const string ScriptPreamble = "#!/bin/sh\nset -e\n";
-
     /// <summary>Plans a TaskRun's sandbox.</summary>
     /// <param name="spec">The substituted spec, step template already merged.</param>
     /// <param name="run">The TaskRun (its bindings, pod template and overrides).</param>
@@ -48,11 +46,11 @@ public sealed partial class SandboxPlanner(ITaskResolver resolver)
             var statusName = string.IsNullOrEmpty(step.Name) ? $"unnamed-{i}" : step.Name;
             var name = $"step-{statusName}";
             var mounts = StepMounts(step, i, workspaceMounts, volumes, name);
-            var source = new ContainerSource(step.Image, step.ImagePullPolicy, step.Command, step.Args, step.WorkingDir, step.Env, step.EnvFrom, step.SecurityContext, Override(step.ComputeResources, run.Spec.StepSpecs.FirstOrDefault(s => s.Name == step.Name)?.ComputeResources), step.Script)
+            var source = new ContainerSource(step.Image, step.ImagePullPolicy, step.Command, step.Args, step.WorkingDir, step.Env, step.EnvFrom, step.SecurityContext, Override(step.ComputeResources, StepOverride(run.Spec.StepSpecs, step.Name)), step.Script)
             {
                 Step = step,
             };
-            steps.Add(Container(name, statusName, i, source, mounts, $"script-{i}", files, run, @namespace));
+            steps.Add(Container(name, statusName, i, source, mounts, "script", files, run, @namespace));
         }
 
         var sidecars = ImmutableArray.CreateBuilder<PlannedContainer>(spec.Sidecars.Length);
@@ -62,37 +60,62 @@ public sealed partial class SandboxPlanner(ITaskResolver resolver)
             var statusName = string.IsNullOrEmpty(sidecar.Name) ? $"unnamed-{i}" : sidecar.Name;
             var name = $"sidecar-{statusName}";
             var mounts = SidecarMounts(sidecar, workspaceMounts, volumes, name);
-            var source = new ContainerSource(sidecar.Image, sidecar.ImagePullPolicy, sidecar.Command, sidecar.Args, sidecar.WorkingDir, sidecar.Env, sidecar.EnvFrom, sidecar.SecurityContext, Override(sidecar.ComputeResources, run.Spec.SidecarSpecs.FirstOrDefault(s => s.Name == sidecar.Name)?.ComputeResources), sidecar.Script)
+            var source = new ContainerSource(sidecar.Image, sidecar.ImagePullPolicy, sidecar.Command, sidecar.Args, sidecar.WorkingDir, sidecar.Env, sidecar.EnvFrom, sidecar.SecurityContext, Override(sidecar.ComputeResources, StepOverride(run.Spec.SidecarSpecs, sidecar.Name)), sidecar.Script)
             {
                 Sidecar = sidecar,
             };
-            sidecars.Add(Container(name, statusName, i, source, mounts, $"sidecar-script-{i}", files, run, @namespace));
+            sidecars.Add(Container(name, statusName, i, source, mounts, "sidecar-script", files, run, @namespace));
         }
 
         var allVolumes = volumes.Count == InternalVolumes.All.Length ? InternalVolumes.All : volumes.ToImmutable();
-        return new SandboxPlan(allVolumes, files.ToImmutable(), steps.MoveToImmutable(), sidecars.MoveToImmutable());
+        return WithCredentials(new SandboxPlan(allVolumes, files.ToImmutable(), steps.MoveToImmutable(), sidecars.MoveToImmutable()), run, @namespace);
     }
 
     private static ResourceRequirements? Override(ResourceRequirements? own, ResourceRequirements? over) => over ?? own;
 
-    /// <summary>Writes a script into the scripts volume under a name made from its content; returns the name.</summary>
-    private static string Script(string containerName, string script, string fileName, ImmutableArray<PlannedFile>.Builder files)
+    /// <summary>The resources a TaskRun's stepSpecs give the step of that name, if any.</summary>
+    private static ResourceRequirements? StepOverride(ImmutableArray<TaskRunStepSpec> overrides, string? name)
     {
-        var cleaned = script.Trim();
-        if (cleaned.StartsWith("#!win", StringComparison.Ordinal))
+        foreach (var over in overrides)
+        {
+            if (over.Name == name)
+            {
+                return over.ComputeResources;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The resources a TaskRun's sidecarSpecs give the sidecar of that name, if any.</summary>
+    private static ResourceRequirements? StepOverride(ImmutableArray<TaskRunSidecarSpec> overrides, string? name)
+    {
+        foreach (var over in overrides)
+        {
+            if (over.Name == name)
+            {
+                return over.ComputeResources;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Writes a script into the scripts volume under a name made from its content; returns the name.</summary>
+    private static string Script(string containerName, string script, int index, string prefix, ImmutableArray<PlannedFile>.Builder files)
+    {
+        if (script.AsSpan().Trim().StartsWith("#!win", StringComparison.Ordinal))
         {
             throw new TaskRunFailure("CreateContainerConfigError", $"\"{containerName}\" has a Windows script (#!win); Sluice runs Linux containers only");
         }
 
-        var content = Encoding.UTF8.GetBytes(cleaned.StartsWith("#!", StringComparison.Ordinal) ? script : ScriptPreamble + script);
-        Span<byte> digest = stackalloc byte[32];
-        System.Security.Cryptography.SHA256.HashData(content, digest);
-        var file = $"{fileName}-{Convert.ToHexStringLower(digest[..3])[..5]}";
+        var (content, digest) = ScriptContents.Of(script);
+        var file = $"{prefix}-{index}-{digest}";
         files.Add(new PlannedFile(InternalVolumes.Scripts, file, content, 0x1ED));
         return file;
     }
 
-    private PlannedContainer Container(string name, string statusName, int index, ContainerSource source, List<Mount> mounts, string scriptName, ImmutableArray<PlannedFile>.Builder files, TaskRun run, string @namespace)
+    private PlannedContainer Container(string name, string statusName, int index, ContainerSource source, List<Mount> mounts, string scriptPrefix, ImmutableArray<PlannedFile>.Builder files, TaskRun run, string @namespace)
     {
         var pod = run.Spec.PodTemplate;
         var security = source.Security;
@@ -109,7 +132,7 @@ public sealed partial class SandboxPlanner(ITaskResolver resolver)
             _ => ImagePullPolicy.IfNotPresent,
         };
         var env = ResolveEnv(pod?.Env ?? [], source.Env, source.EnvFrom, run, @namespace, name);
-        var script = string.IsNullOrEmpty(source.Script) ? null : Script(name, source.Script, scriptName, files);
+        var script = string.IsNullOrEmpty(source.Script) ? null : Script(name, source.Script, index, scriptPrefix, files);
         return new PlannedContainer
         {
             ContainerName = name,

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Text;
 using Sluice.Engine.Execution;
 using Sluice.Engine.Runs;
@@ -20,8 +21,11 @@ public sealed partial class TaskRunRunner
         var status = run.Status!.StartTime is null ? run.Status with { StartTime = Now() } : run.Status;
         var timeout = run.Spec.Timeout?.Value ?? _options.DefaultTimeout;
         using var timeoutSource = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout, _time) : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
-        var token = linked.Token;
+
+        // The attempt's token fires on its own timeout or when the caller cancels; which one it was is told
+        // apart by the caller's token, as with a linked source, at the cost of one registration.
+        using var cancelled = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeoutSource);
+        var token = timeoutSource.Token;
 
         SandboxPlan plan;
         TaskSpec spec;
@@ -68,9 +72,9 @@ public sealed partial class TaskRunRunner
             try
             {
                 sandbox = await _executor.PrepareTaskRunAsync(SandboxFor(plan, run, invocation, images), token).ConfigureAwait(false);
-                status = status.PodName == sandbox.Id && plan.Sidecars.IsEmpty ? status : status with { PodName = sandbox.Id, Sidecars = plan.Sidecars.IsEmpty ? [] : [.. plan.Sidecars.Select(s => new SidecarState { Name = s.StatusName, Container = s.ContainerName, ImageID = images[s.Image].ImageId, Running = new ContainerRunning { StartedAt = Now() } })] };
+                status = status.PodName == sandbox.Id && plan.Sidecars.IsEmpty ? status : status with { PodName = sandbox.Id, Sidecars = SidecarStates(plan, images) };
                 await PrepareFilesAsync(sandbox, plan, token).ConfigureAwait(false);
-                var tails = sandbox.Sidecars.Count == 0 ? [] : sandbox.Sidecars.Select(s => PumpAsync(s, run, invocation)).ToList();
+                var tails = PumpSidecars(sandbox, run, invocation);
                 var outcome = await RunStepsAsync(sandbox, plan, spec, images, run, invocation, status, steps, token).ConfigureAwait(false);
                 status = outcome;
                 if (token.IsCancellationRequested)
@@ -136,24 +140,37 @@ public sealed partial class TaskRunRunner
         return status with { Steps = steps, Conditions = [condition], CompletionTime = Now() };
     }
 
+    private ImmutableArray<SidecarState> SidecarStates(SandboxPlan plan, IReadOnlyDictionary<string, ResolvedImage> images) =>
+        [.. plan.Sidecars.Select(s => new SidecarState { Name = s.StatusName, Container = s.ContainerName, ImageID = images[s.Image].ImageId, Running = new ContainerRunning { StartedAt = Now() } })];
+
+    private List<Task> PumpSidecars(ITaskRunSandbox sandbox, TaskRun run, TaskRunInvocation invocation) =>
+        [.. sandbox.Sidecars.Select(s => PumpAsync(s, run, invocation))];
+
     /// <summary>One claim per TaskRun, for a TaskRun run alone.</summary>
     private static Func<WorkspaceBinding, string> OwnClaims(TaskRun run) => binding => $"pvc-{run.Metadata.Name}-{binding.Name}";
 
     /// <summary>Resolves each image once, in parallel; a container that says Always makes its image pulled.</summary>
     private async ValueTask<Dictionary<string, ResolvedImage>> ResolveImagesAsync(SandboxPlan plan, CancellationToken cancellationToken)
     {
-        var wanted = new Dictionary<string, (PlannedContainer First, ImagePullPolicy Policy)>(StringComparer.Ordinal);
+        // Few images per TaskRun, most often one: a list searched in order keeps them in first-use order.
+        var wanted = new List<(PlannedContainer First, ImagePullPolicy Policy)>(1);
         foreach (var containers in (ReadOnlySpan<ImmutableArray<PlannedContainer>>)[plan.Steps, plan.Sidecars])
         {
             foreach (var container in containers)
             {
-                if (!wanted.TryGetValue(container.Image, out var group))
+                var known = wanted.Count - 1;
+                while (known >= 0 && wanted[known].First.Image != container.Image)
                 {
-                    wanted[container.Image] = (container, container.PullPolicy);
+                    known--;
+                }
+
+                if (known < 0)
+                {
+                    wanted.Add((container, container.PullPolicy));
                 }
                 else if (container.PullPolicy == ImagePullPolicy.Always)
                 {
-                    wanted[container.Image] = group with { Policy = ImagePullPolicy.Always };
+                    wanted[known] = wanted[known] with { Policy = ImagePullPolicy.Always };
                 }
             }
         }
@@ -161,18 +178,14 @@ public sealed partial class TaskRunRunner
         var resolved = new Dictionary<string, ResolvedImage>(wanted.Count, StringComparer.Ordinal);
         if (wanted.Count == 1)
         {
-            foreach (var (image, (first, policy)) in wanted)
-            {
-                resolved[image] = await ResolveImageAsync(first, policy, cancellationToken).ConfigureAwait(false);
-            }
-
+            resolved[wanted[0].First.Image] = await ResolveImageAsync(wanted[0].First, wanted[0].Policy, cancellationToken).ConfigureAwait(false);
             return resolved;
         }
 
-        var images = await Task.WhenAll(wanted.Values.Select(group => ResolveImageAsync(group.First, group.Policy, cancellationToken).AsTask())).ConfigureAwait(false);
-        foreach (var (image, result) in wanted.Keys.Zip(images))
+        var images = await Task.WhenAll(wanted.Select(group => ResolveImageAsync(group.First, group.Policy, cancellationToken).AsTask())).ConfigureAwait(false);
+        for (var i = 0; i < images.Length; i++)
         {
-            resolved[image] = result;
+            resolved[wanted[i].First.Image] = images[i];
         }
 
         return resolved;
@@ -273,22 +286,44 @@ public sealed partial class TaskRunRunner
     /// </summary>
     private static ImmutableArray<SandboxVolume> WithScripts(SandboxPlan plan)
     {
-        var scripts = plan.Files.Where(f => f.Volume == InternalVolumes.Scripts).Select(f => new SandboxFile(f.Path, f.Content, f.Mode)).ToImmutableArray();
-        return scripts.IsEmpty
-            ? plan.Volumes
-            : [.. plan.Volumes.Select(v => v.Name == InternalVolumes.Scripts ? v with { Source = new FilesSource(scripts) } : v)];
+        var scripts = ImmutableArray.CreateBuilder<SandboxFile>(plan.Files.Length);
+        foreach (var file in plan.Files)
+        {
+            if (file.Volume == InternalVolumes.Scripts)
+            {
+                scripts.Add(new SandboxFile(file.Path, file.Content, file.Mode));
+            }
+        }
+
+        if (scripts.Count == 0)
+        {
+            return plan.Volumes;
+        }
+
+        var source = new FilesSource(scripts.DrainToImmutable());
+        var volumes = new SandboxVolume[plan.Volumes.Length];
+        for (var i = 0; i < volumes.Length; i++)
+        {
+            var volume = plan.Volumes[i];
+            volumes[i] = volume.Name == InternalVolumes.Scripts ? volume with { Source = source } : volume;
+        }
+
+        return ImmutableCollectionsMarshal.AsImmutableArray(volumes);
     }
 
     private static async ValueTask PrepareFilesAsync(ITaskRunSandbox sandbox, SandboxPlan plan, CancellationToken cancellationToken)
     {
-        foreach (var file in plan.Files.Where(f => f.Volume != InternalVolumes.Scripts))
+        foreach (var file in plan.Files)
         {
-            await sandbox.WriteFileAsync(file.Volume, file.Path, file.Content, file.Mode, cancellationToken).ConfigureAwait(false);
+            if (file.Volume != InternalVolumes.Scripts)
+            {
+                await sandbox.WriteFileAsync(file.Volume, file.Path, file.Content, file.Mode, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         foreach (var step in plan.Steps)
         {
-            var dir = $"step-{step.StatusName}";
+            var dir = step.ContainerName;
             await sandbox.CreateDirectoryAsync(InternalVolumes.Steps, $"{dir}/results", 0x1FF, cancellationToken).ConfigureAwait(false);
             await sandbox.CreateDirectoryAsync(InternalVolumes.Steps, $"{dir}/artifacts", 0x1FF, cancellationToken).ConfigureAwait(false);
             await sandbox.CreateSymlinkAsync(InternalVolumes.Steps, step.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), dir, cancellationToken).ConfigureAwait(false);

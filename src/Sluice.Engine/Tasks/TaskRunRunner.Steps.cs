@@ -22,6 +22,7 @@ public sealed partial class TaskRunRunner
         CancellationToken cancellationToken)
     {
         var stepResults = new Dictionary<string, ImmutableArray<RunResult>>(StringComparer.Ordinal);
+        var artifacts = new ArtifactCollector();
         string? failure = null;
         Task<IStepProcess>? next = null;
         try
@@ -66,6 +67,11 @@ public sealed partial class TaskRunRunner
                     }
                 }
 
+                if (StepArtifacts.Mentions(planned))
+                {
+                    planned = await StepArtifacts.ApplyAsync(sandbox, planned, _options.MaxResultBytes, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (!step.When.IsEmpty && !WhenEvaluation.Allows(step.When))
                 {
                     await DisposeQuietlyAsync(pending).ConfigureAwait(false);
@@ -88,8 +94,9 @@ public sealed partial class TaskRunRunner
                     var startedAt = Now();
                     steps[i] = steps[i] with { Waiting = null, Running = new ContainerRunning { StartedAt = startedAt } };
                     await EmitAsync(run with { Status = status with { Steps = [.. steps] } }, invocation, cancellationToken).ConfigureAwait(false);
+                    var outputFiles = await StepOutputFiles.OpenAsync(sandbox, container, step, cancellationToken).ConfigureAwait(false);
                     await process.StartAsync(cancellationToken).ConfigureAwait(false);
-                    var tail = PumpAsync(process, run, invocation);
+                    var tail = outputFiles is null ? PumpAsync(process, run, invocation) : PumpAsync(process, run, invocation, outputFiles);
                     if (i + 1 < plan.Steps.Length && !TaskRunSubstitution.UsesStepResults(plan.Steps[i + 1].Step!) && images.TryGetValue(plan.Steps[i + 1].Image, out var nextImage))
                     {
                         var nextContainer = Finish(plan.Steps[i + 1], nextImage);
@@ -126,6 +133,7 @@ public sealed partial class TaskRunRunner
                         TerminationReason = terminationReason,
                         Results = results,
                     };
+                    steps[i] = await artifacts.ReadAsync(sandbox, planned.StatusName, steps[i], _options.MaxResultBytes, cancellationToken).ConfigureAwait(false);
                     if (timedOut)
                     {
                         failure = $"\"{planned.ContainerName}\" exited because the step exceeded the specified timeout limit";
@@ -144,6 +152,7 @@ public sealed partial class TaskRunRunner
             await DisposeQuietlyAsync(next).ConfigureAwait(false);
         }
 
+        status = artifacts.Apply(status);
         if (failure is not null)
         {
             var reason = steps.Any(s => s.Terminated?.Reason == "OOMKilled") ? "StepOOM" : "StepFailed";

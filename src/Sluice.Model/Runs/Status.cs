@@ -95,6 +95,12 @@ public sealed record StepState
 
     /// <summary><c>Completed</c>, <c>Error</c>, <c>Skipped</c>, <c>TimeoutExceeded</c>, <c>TaskRunCancelled</c>.</summary>
     public string? TerminationReason { get; init; }
+
+    /// <summary>The input artifacts the step wrote to its provenance file (Tekton's <c>Artifact</c> list, kept as given).</summary>
+    public JsonNode? Inputs { get; init; }
+
+    /// <summary>The output artifacts the step wrote to its provenance file (Tekton's <c>Artifact</c> list, kept as given).</summary>
+    public JsonNode? Outputs { get; init; }
 }
 
 /// <summary>The state of one sidecar of a TaskRun.</summary>

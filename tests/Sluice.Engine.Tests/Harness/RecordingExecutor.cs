@@ -35,6 +35,9 @@ public sealed class RecordingExecutor : IExecutor
     /// <summary>Every sandbox prepared, by TaskRun name, in order.</summary>
     public ConcurrentQueue<string> Sandboxes { get; } = new();
 
+    /// <summary>The spec of every sandbox prepared (volumes, sidecars), in order.</summary>
+    public ConcurrentQueue<SandboxSpec> SandboxSpecs { get; } = new();
+
     /// <summary>The most sandboxes that existed at the same time.</summary>
     public int MaxLiveSandboxes
     {
@@ -77,6 +80,7 @@ public sealed class RecordingExecutor : IExecutor
         }
 
         Sandboxes.Enqueue(spec.TaskRunName);
+        SandboxSpecs.Enqueue(spec);
         return new RecordingSandbox(this, sandbox);
     }
 
