@@ -21,10 +21,17 @@ public abstract partial class RunStore
     /// <summary>Runs someone started that have not ended, with the process that runs them.</summary>
     public async Task<IReadOnlyList<UnfinishedRun>> ListUnfinishedAsync(CancellationToken cancellationToken)
     {
+        // Every sluice command asks this when it opens: read by hand, without Dapper's generated mapper.
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<UnfinishedRun>(new CommandDefinition(
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
             "SELECT uid, kind, name, owner FROM runs WHERE top = 1 AND completion_ms IS NULL ORDER BY seq", cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return [.. rows];
+        var runs = new List<UnfinishedRun>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            runs.Add(new UnfinishedRun(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+        }
+
+        return runs;
     }
 
     /// <summary>
