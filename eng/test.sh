@@ -38,7 +38,15 @@ main() {
     bash "$REPOSITORY_ROOT/eng/images/build.sh"
     SLUICE_TEST_POSTGRES=$(bash "$REPOSITORY_ROOT/eng/postgres.sh"); export SLUICE_TEST_POSTGRES
     cd "$REPOSITORY_ROOT"
-    dotnet test Sluice.slnx "$@"
+    rm -f artifacts/conformance.txt
+    local status=0
+    dotnet test Sluice.slnx "$@" || status=$?
+    # The conformance suite's report: its failures, then one line "N passed, N failed".
+    if [[ -f artifacts/conformance.txt ]]; then
+        printf '\nTekton conformance (artifacts/conformance.txt):\n'
+        grep -v '^pass ' artifacts/conformance.txt || true
+    fi
+    return "$status"
 }
 
 main "$@"
