@@ -59,10 +59,11 @@ internal static class RunCommand
     {
         var color = !parse.GetValue(CommonOptions.NoColor) && !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
         var diagnostics = new DiagnosticBag();
-        var resolver = new ResourceSetResolver(resources);
+        // The same name may be defined in two files; a run resolves names in its own file first.
+        ITaskResolver ResolverFor(SelectedRun run) => new ResourceSetResolver(resources.Scoped(run.Source.File));
         foreach (var run in runs)
         {
-            foreach (var problem in Preflight.Check(run.Resource, resolver, new EngineOptions()))
+            foreach (var problem in Preflight.Check(run.Resource, ResolverFor(run), new EngineOptions()))
             {
                 diagnostics.Add(PreflightDiagnostics.From(problem, run.Source, resources, refusal: problem.NeedsCluster));
             }
@@ -111,7 +112,7 @@ internal static class RunCommand
             var failed = false;
             foreach (var run in runs)
             {
-                var outcome = await RunOneAsync(session, resolver, run.Resource, terminal, parse.GetValue(CommonOptions.Quiet), definition, cancellationToken).ConfigureAwait(false);
+                var outcome = await RunOneAsync(session, ResolverFor(run), run.Resource, terminal, parse.GetValue(CommonOptions.Quiet), definition, cancellationToken).ConfigureAwait(false);
                 failed |= outcome != "True";
             }
 
