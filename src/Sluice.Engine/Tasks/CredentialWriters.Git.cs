@@ -23,7 +23,7 @@ internal static partial class CredentialWriters
         var config = new StringBuilder("[credential]\n\thelper = store\n");
         foreach (var entry in state.GitBasic)
         {
-            config.Append("[credential ").Append(GoQuote(entry.Url)).Append("]\n\tusername = ").Append(entry.Username.Replace("\\", "\\\\", StringComparison.Ordinal)).Append('\n');
+            config.Append("[credential ").Append(Model.Diagnostics.GoQuote.Of(entry.Url)).Append("]\n\tusername = ").Append(entry.Username.Replace("\\", "\\\\", StringComparison.Ordinal)).Append('\n');
             if (HasPath(entry.Parsed))
             {
                 config.Append("\tuseHttpPath = true\n");
@@ -130,53 +130,6 @@ internal static partial class CredentialWriters
         return host.Contains(':', StringComparison.Ordinal) || text.Contains('[', StringComparison.Ordinal) || text.Contains(']', StringComparison.Ordinal)
             ? null
             : (host, text[(colon + 1)..]);
-    }
-
-    /// <summary>Go's strconv.Quote (the <c>%q</c> of the credential context).</summary>
-    private static string GoQuote(string text)
-    {
-        var builder = new StringBuilder("\"");
-        foreach (var rune in text.EnumerateRunes())
-        {
-            switch (rune.Value)
-            {
-                case '"' or '\\':
-                    builder.Append('\\').Append((char)rune.Value);
-                    break;
-                case '\a':
-                    builder.Append("\\a");
-                    break;
-                case '\b':
-                    builder.Append("\\b");
-                    break;
-                case '\f':
-                    builder.Append("\\f");
-                    break;
-                case '\n':
-                    builder.Append("\\n");
-                    break;
-                case '\r':
-                    builder.Append("\\r");
-                    break;
-                case '\t':
-                    builder.Append("\\t");
-                    break;
-                case '\v':
-                    builder.Append("\\v");
-                    break;
-                case < 0x20 or 0x7F:
-                    builder.Append(CultureInfo.InvariantCulture, $"\\x{rune.Value:x2}");
-                    break;
-                case var value when Rune.IsControl(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.Format or UnicodeCategory.OtherNotAssigned or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse:
-                    builder.Append(value > 0xFFFF ? "\\U" : "\\u").Append(value.ToString(value > 0xFFFF ? "x8" : "x4", CultureInfo.InvariantCulture));
-                    break;
-                default:
-                    builder.Append(rune.ToString());
-                    break;
-            }
-        }
-
-        return builder.Append('"').ToString();
     }
 
     /// <summary>A basic-auth git credential.</summary>
