@@ -38,6 +38,9 @@ public sealed class RecordingExecutor : IExecutor
     /// <summary>The spec of every sandbox prepared (volumes, sidecars), in order.</summary>
     public ConcurrentQueue<SandboxSpec> SandboxSpecs { get; } = new();
 
+    /// <summary>The container spec of every step created, in order.</summary>
+    public ConcurrentQueue<ContainerSpec> StepContainers { get; } = new();
+
     /// <summary>The most sandboxes that existed at the same time.</summary>
     public int MaxLiveSandboxes
     {
@@ -88,6 +91,7 @@ public sealed class RecordingExecutor : IExecutor
     public async ValueTask<IStepProcess> CreateStepAsync(ITaskRunSandbox sandbox, ContainerSpec step, CancellationToken cancellationToken)
     {
         var recording = (RecordingSandbox)sandbox;
+        StepContainers.Enqueue(step);
         var process = await _inner.CreateStepAsync(recording.Inner, step, cancellationToken);
         return new RecordingProcess(this, process, sandbox.Spec.TaskRunName);
     }
