@@ -45,7 +45,8 @@ internal static class ConformanceExamples
         return files;
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The repository root, recorded at build time or found above the test binary.</summary>
+    internal static string RepositoryRoot()
     {
         var recorded = typeof(ConformanceExamples).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
