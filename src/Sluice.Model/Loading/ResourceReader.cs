@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Sluice.Model.Binding;
+using Sluice.Model.Conversion;
 using Sluice.Model.Diagnostics;
 using Sluice.Model.Kubernetes;
 using Sluice.Model.Pipelines;
@@ -84,6 +85,12 @@ public static class ResourceReader
             return null;
         }
 
+        if (apiVersion == V1beta1Converter.SourceVersion && V1beta1Converter.Converts(kind))
+        {
+            root = V1beta1Converter.Convert(root, kind, diagnostics);
+            apiVersion = V1beta1Converter.TargetVersion;
+        }
+
         var type = ResolveType(apiVersion, kind, root, diagnostics);
         if (type is null)
         {
@@ -142,7 +149,7 @@ public static class ResourceReader
             var location = root.Get("apiVersion")!.Location;
             if (kind is "Task" or "Pipeline" or "TaskRun" or "PipelineRun")
             {
-                diagnostics.Add(location, "apiVersion", $"Sluice reads Tekton's v1 API; {kind} is given as {apiVersion}", "set apiVersion: tekton.dev/v1 and move the fields to their v1 names (see Tekton's migration guide)");
+                diagnostics.Add(location, "apiVersion", $"Sluice reads Tekton's v1 API and converts v1beta1; {kind} is given as {apiVersion}", "set apiVersion: tekton.dev/v1 and move the fields to their v1 names (see Tekton's migration guide)");
             }
             else if (kind is "CustomRun" or "Run" or "ClusterTask" or "PipelineResource" or "Condition")
             {

@@ -147,17 +147,30 @@ public sealed class ResourceKindTests
     }
 
     [Theory]
-    [InlineData("Task")]
-    [InlineData("Pipeline")]
-    [InlineData("TaskRun")]
-    [InlineData("PipelineRun")]
-    public void A_v1beta1_kind_is_refused_with_the_migration_message(string kind)
+    [InlineData("Task", typeof(TaskDefinition))]
+    [InlineData("Pipeline", typeof(PipelineDefinition))]
+    [InlineData("TaskRun", typeof(TaskRun))]
+    [InlineData("PipelineRun", typeof(PipelineRun))]
+    public void A_v1beta1_kind_is_read_as_its_v1_form(string kind, Type type)
     {
         var loaded = Loaded.Read($"apiVersion: tekton.dev/v1beta1\nkind: {kind}\nmetadata:\n  name: x\nspec: {{}}\n");
 
+        loaded.Clean();
+        var resource = Assert.Single(loaded.Resources).Resource;
+        Assert.IsType(type, resource);
+        Assert.Equal("tekton.dev/v1", resource.ApiVersion);
+    }
+
+    [Theory]
+    [InlineData("Task")]
+    [InlineData("PipelineRun")]
+    public void A_Tekton_version_other_than_v1_and_v1beta1_is_refused_with_the_migration_message(string kind)
+    {
+        var loaded = Loaded.Read($"apiVersion: tekton.dev/v1alpha1\nkind: {kind}\nmetadata:\n  name: x\nspec: {{}}\n");
+
         Assert.Empty(loaded.Resources);
-        var diagnostic = loaded.Expect($"Sluice reads Tekton's v1 API; {kind} is given as tekton.dev/v1beta1", "apiVersion");
-        loaded.At(diagnostic, "tekton.dev/v1beta1");
+        var diagnostic = loaded.Expect($"Sluice reads Tekton's v1 API and converts v1beta1; {kind} is given as tekton.dev/v1alpha1", "apiVersion");
+        loaded.At(diagnostic, "tekton.dev/v1alpha1");
         Assert.Contains("tekton.dev/v1", diagnostic.Fix, StringComparison.Ordinal);
     }
 
