@@ -19,11 +19,14 @@ foreach (var suite in suites)
         case "host":
             figures.AddRange(await HostBenchmarks.RunAsync(Setting("SLUICE_BINARY", "artifacts/sluice/sluice")));
             break;
+        case "matrix":
+            figures.Add(await MatrixBenchmark.RunAsync(Setting("SLUICE_BINARY", "artifacts/sluice/sluice")));
+            break;
         case "validate":
             figures.Add(ValidateBenchmark.Run(Setting("SLUICE_BINARY", "artifacts/sluice/sluice"), Setting("SLUICE_CONFORMANCE_DIR", "../shared/conformance")));
             break;
         default:
-            Console.Error.WriteLine($"unknown suite {suite}; known: engine, engine-small, docker, host, validate");
+            Console.Error.WriteLine($"unknown suite {suite}; known: engine, engine-small, docker, host, matrix, validate");
             return 2;
     }
 }
