@@ -23,11 +23,14 @@ public sealed record TaskRunOutcome(string? PipelineTask, TaskRun TaskRun);
 /// <summary>Runs a Tekton example file unchanged through the engine, as <c>sluice run</c> would.</summary>
 public sealed class ExampleRunner(IExecutor executor, EngineOptions options)
 {
-    public async Task<ExampleOutcome> RunAsync(string example, CancellationToken cancellationToken)
+    public Task<ExampleOutcome> RunAsync(string example, CancellationToken cancellationToken) =>
+        RunFilesAsync(example, [Path.Combine(ConformancePaths.TektonDirectory, example)], cancellationToken);
+
+    /// <summary>Loads the files together, as <c>sluice run</c> of several files does, and runs every run in them.</summary>
+    public async Task<ExampleOutcome> RunFilesAsync(string example, IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(ConformancePaths.TektonDirectory, example);
         var diagnostics = new DiagnosticBag();
-        var resources = ResourceSet.Load([path], diagnostics);
+        var resources = ResourceSet.Load(paths, diagnostics);
         if (diagnostics.HasErrors)
         {
             return new ExampleOutcome(example, [.. diagnostics.ToImmutable().Select(d => d.ToString())], []);
