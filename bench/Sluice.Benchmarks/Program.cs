@@ -22,11 +22,14 @@ foreach (var suite in suites)
         case "matrix":
             figures.Add(await MatrixBenchmark.RunAsync(Setting("SLUICE_BINARY", "artifacts/sluice/sluice")));
             break;
+        case "history":
+            figures.AddRange(await HistoryBenchmarks.RunAsync(Setting("SLUICE_BINARY", "artifacts/sluice/sluice")));
+            break;
         case "validate":
             figures.Add(ValidateBenchmark.Run(Setting("SLUICE_BINARY", "artifacts/sluice/sluice"), Setting("SLUICE_CONFORMANCE_DIR", "../shared/conformance")));
             break;
         default:
-            Console.Error.WriteLine($"unknown suite {suite}; known: engine, engine-small, docker, host, matrix, validate");
+            Console.Error.WriteLine($"unknown suite {suite}; known: engine, engine-small, docker, host, history, matrix, validate");
             return 2;
     }
 }
