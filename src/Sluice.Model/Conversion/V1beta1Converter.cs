@@ -12,7 +12,7 @@ namespace Sluice.Model.Conversion;
 /// form, field for field as Tekton's conversion webhook does (<c>pkg/apis/pipeline/v1beta1/*_conversion.go</c>),
 /// before the document is bound. It rewrites YAML nodes rather than records so that every value keeps the
 /// line and column it was written at. What v1 cannot express (PipelineResources, Tekton bundles, the
-/// status of a v1beta1 run) is refused where it is written, with Tekton's message.
+/// status fields of a v1beta1 run that v1 renamed) is refused where it is written, with Tekton's message.
 /// </summary>
 internal sealed partial class V1beta1Converter
 {
@@ -30,6 +30,12 @@ internal sealed partial class V1beta1Converter
 
     /// <summary>Tekton's message for a field that must not be given (<c>apis.ErrDisallowedFields</c>).</summary>
     private const string Disallowed = "must not set the field(s)";
+
+    /// <summary>TaskRun status fields that v1 renamed (<c>taskResults</c> is <c>results</c>) or dropped.</summary>
+    private static readonly string[] TaskRunStatusOnlyInV1beta1 = ["taskResults", "cloudEvents", "resourcesResult"];
+
+    /// <summary>PipelineRun status fields that v1 renamed (<c>pipelineResults</c> is <c>results</c>) or dropped.</summary>
+    private static readonly string[] PipelineRunStatusOnlyInV1beta1 = ["pipelineResults", "taskRuns", "runs"];
 
     private readonly DiagnosticBag _diagnostics;
     private readonly SortedDictionary<string, JsonObject> _deprecations = new(StringComparer.Ordinal);
@@ -61,12 +67,21 @@ internal sealed partial class V1beta1Converter
                 "TaskRun" => TaskRunSpec(value, "spec", name),
                 _ => PipelineRunSpec(value, "spec"),
             }),
-            "status" when kind is "TaskRun" or "PipelineRun" && !IsNull(value) =>
-                Refuse(key, "status", $"Sluice converts the spec of a {SourceVersion} {kind}, not its status", "remove status: Sluice writes the status of the runs it runs"),
+            "status" when kind is "TaskRun" or "PipelineRun" && value is YamlMapping status => Kept(key, Status(status, kind)),
             _ => Kept(key, value),
         });
         return _deprecations.Count == 0 ? converted : WithDeprecations(converted);
     }
+
+    /// <summary>
+    /// A run's status: the fields both versions write alike are kept (an exported run often carries
+    /// <c>status: {podName: ""}</c>); those v1 renamed or dropped are refused, since Sluice writes the status
+    /// of the runs it runs and does not convert what a v1beta1 controller wrote.
+    /// </summary>
+    private YamlMapping Status(YamlMapping status, string kind) => Entries(status, (key, value) =>
+        Array.IndexOf(kind == "TaskRun" ? TaskRunStatusOnlyInV1beta1 : PipelineRunStatusOnlyInV1beta1, key.Value) >= 0
+            ? Refuse(key, Join("status", key.Value), $"Sluice converts the spec of a {SourceVersion} {kind}, not its status", "remove status: Sluice writes the status of the runs it runs")
+            : Kept(key, value));
 
     /// <summary>Reports a field v1 cannot express and leaves it out.</summary>
     private KeyValuePair<YamlScalar, YamlNode>? Refuse(YamlScalar key, string path, string message, string fix)

@@ -148,12 +148,28 @@ public sealed partial class V1beta1ConversionTests
         Assert.NotNull(diagnostic.Fix);
     }
 
-    [Fact]
-    public void The_status_of_a_v1beta1_run_is_refused()
+    [Theory]
+    [InlineData("TaskRun", "taskRef: {name: t}\n", "taskResults")]
+    [InlineData("PipelineRun", "pipelineRef: {name: p}\n", "pipelineResults")]
+    [InlineData("PipelineRun", "pipelineRef: {name: p}\n", "taskRuns")]
+    public void Status_fields_v1_renamed_are_refused_where_written(string kind, string spec, string field)
     {
-        var loaded = Loaded.Read(Beta("TaskRun", "r", "taskRef: {name: t}\n") + "status:\n  podName: x\n");
+        var loaded = Loaded.Read(Beta(kind, "r", spec) + $"status:\n  conditions: []\n  {field}: []\n");
 
-        var diagnostic = loaded.Expect("Sluice converts the spec of a tekton.dev/v1beta1 TaskRun, not its status", "status");
-        loaded.At(diagnostic, "status:");
+        var diagnostic = loaded.Expect($"Sluice converts the spec of a tekton.dev/v1beta1 {kind}, not its status", $"status.{field}");
+        loaded.At(diagnostic, field + ":");
+        Assert.Single(loaded.Diagnostics);
+    }
+
+    [Theory]
+    [InlineData("status: {}\n")]
+    [InlineData("status:\n")]
+    [InlineData("status:\n  conditions: []\n")]
+    public void A_status_in_v1_terms_of_a_v1beta1_run_is_accepted(string status)
+    {
+        var loaded = Loaded.Read(Beta("PipelineRun", "pr", "pipelineRef: {name: p}\n") + status);
+
+        loaded.Clean();
+        Assert.Equal("p", loaded.Single<PipelineRun>().Spec.PipelineRef!.Name);
     }
 }
