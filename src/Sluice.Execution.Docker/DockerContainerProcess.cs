@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using Docker.DotNet;
@@ -149,7 +148,7 @@ internal sealed class DockerContainerProcess : IStepProcess
             throw new InvalidOperationException($"the output of {Name} can be read only once.");
         }
 
-        return ReadAsync(cancellationToken);
+        return OutputBuffers.ReadAllAsync(_output.Reader, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -207,14 +206,6 @@ internal sealed class DockerContainerProcess : IStepProcess
         _lifetime.Dispose();
     }
 
-    private async IAsyncEnumerable<OutputChunk> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var chunk in _output.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-        {
-            yield return chunk;
-        }
-    }
-
     private async Task PumpAsync(MultiplexedStream stream, CancellationToken cancellationToken)
     {
         var buffer = new byte[ReadBufferSize];
@@ -234,7 +225,7 @@ internal sealed class DockerContainerProcess : IStepProcess
                 }
 
                 var which = read.Target == MultiplexedStream.TargetStream.StandardError ? OutputStream.Stderr : OutputStream.Stdout;
-                await _output.Writer.WriteAsync(new OutputChunk(which, buffer.AsSpan(0, read.Count).ToArray()), cancellationToken).ConfigureAwait(false);
+                await _output.Writer.WriteAsync(OutputBuffers.Copy(which, buffer.AsSpan(0, read.Count)), cancellationToken).ConfigureAwait(false);
             }
 
         }

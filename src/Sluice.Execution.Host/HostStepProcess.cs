@@ -141,7 +141,7 @@ internal sealed class HostStepProcess : IStepProcess
             throw new InvalidOperationException($"the output of {Name} can be enumerated once");
         }
 
-        await foreach (var chunk in _output.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var chunk in OutputBuffers.ReadAllAsync(_output.Reader, cancellationToken).ConfigureAwait(false))
         {
             yield return chunk;
         }
@@ -195,7 +195,7 @@ internal sealed class HostStepProcess : IStepProcess
             int read;
             while ((read = await stream.ReadAsync(buffer.AsMemory(0, ReadSize), _stopReading.Token).ConfigureAwait(false)) > 0)
             {
-                await _output.Writer.WriteAsync(new OutputChunk(kind, buffer.AsSpan(0, read).ToArray()), _stopReading.Token).ConfigureAwait(false);
+                await _output.Writer.WriteAsync(OutputBuffers.Copy(kind, buffer.AsSpan(0, read)), _stopReading.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)

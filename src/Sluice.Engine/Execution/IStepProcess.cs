@@ -9,7 +9,10 @@ public interface IStepProcess : IAsyncDisposable
     /// <summary>Starts it; output is captured from the first byte.</summary>
     ValueTask StartAsync(CancellationToken cancellationToken);
 
-    /// <summary>The output, in order, until the process ends. May be enumerated once.</summary>
+    /// <summary>
+    /// The output, in order, until the process ends. May be enumerated once. A chunk's bytes are the
+    /// reader's until it asks for the next chunk: a reader that keeps them longer copies them.
+    /// </summary>
     IAsyncEnumerable<OutputChunk> TailAsync(CancellationToken cancellationToken);
 
     /// <summary>Waits for the process to end.</summary>
@@ -31,8 +34,12 @@ public enum OutputStream
 
 /// <summary>A piece of a process's output.</summary>
 /// <param name="Stream">Which stream.</param>
-/// <param name="Data">The bytes; the chunk owns them.</param>
-public readonly record struct OutputChunk(OutputStream Stream, ReadOnlyMemory<byte> Data);
+/// <param name="Data">The bytes, valid until the reader moves to the next chunk (see <see cref="IStepProcess.TailAsync"/>).</param>
+public readonly record struct OutputChunk(OutputStream Stream, ReadOnlyMemory<byte> Data)
+{
+    /// <summary>Whether <see cref="Data"/> is a whole array lent by <see cref="OutputBuffers"/>, to go back when the reader moves on.</summary>
+    internal bool Lent { get; init; }
+}
 
 /// <summary>How a process ended.</summary>
 /// <param name="ExitCode">The exit code (128 + signal when killed by one).</param>

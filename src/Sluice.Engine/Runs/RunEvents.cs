@@ -30,7 +30,7 @@ public sealed record TaskSkipped(DateTimeOffset Time, string PipelineRunName, st
 /// <param name="TaskRunName">The TaskRun.</param>
 /// <param name="PipelineTask">Its pipeline task, or null.</param>
 /// <param name="Container">The step or sidecar name, such as <c>step-build</c> or <c>sidecar-db</c>.</param>
-/// <param name="Chunk">The bytes.</param>
+/// <param name="Chunk">The bytes, valid only while the observer handles the event: one that keeps them copies them.</param>
 public sealed record StepOutput(DateTimeOffset Time, string TaskRunName, string? PipelineTask, string Container, OutputChunk Chunk) : RunEvent(Time);
 
 /// <summary>Receives a run's events. Called concurrently for independent TaskRuns; awaited, so a slow observer slows the step whose output it handles.</summary>
