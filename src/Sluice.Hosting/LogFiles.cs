@@ -10,6 +10,12 @@ namespace Sluice.Hosting;
 /// </summary>
 public sealed class LogFiles : IRunObserver, IAsyncDisposable
 {
+    /// <summary>How much output passes between two collections of the young generation.</summary>
+    private const long CollectEvery = 256L * 1024 * 1024;
+
+    /// <summary>Output written since the young generation was last collected, by any run of this process.</summary>
+    private static long _sinceCollection;
+
     private readonly string _directory;
     private readonly ConcurrentDictionary<(string TaskRun, string Container), FileStream> _open = new();
 
@@ -38,6 +44,7 @@ public sealed class LogFiles : IRunObserver, IAsyncDisposable
             case StepOutput output:
                 var stream = _open.GetOrAdd((output.TaskRunName, output.Container), key => Open(key.TaskRun, key.Container));
                 await stream.WriteAsync(output.Chunk.Data, CancellationToken.None).ConfigureAwait(false);
+                CollectNowAndThen(output.Chunk.Data.Length);
                 break;
             case TaskRunUpdated { TaskRun.Status.CompletionTime: not null } finished:
                 foreach (var key in _open.Keys.Where(k => k.TaskRun == finished.TaskRun.Metadata.Name))
@@ -61,6 +68,20 @@ public sealed class LogFiles : IRunObserver, IAsyncDisposable
             {
                 await stream.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Each chunk of output leaves a few hundred bytes of short-lived objects behind (events, tasks). The GC
+    /// collects its young generation only when that reaches a budget it sizes from the CPU's cache, which on
+    /// large-cache machines lets a step printing gigabytes grow sluice by well over a hundred megabytes of
+    /// garbage. A young collection after every 256 MiB of output costs about a millisecond and keeps it flat.
+    /// </summary>
+    private static void CollectNowAndThen(int written)
+    {
+        if (Interlocked.Add(ref _sinceCollection, written) >= CollectEvery && Interlocked.Exchange(ref _sinceCollection, 0) >= CollectEvery)
+        {
+            GC.Collect(0, GCCollectionMode.Forced, blocking: true);
         }
     }
 
