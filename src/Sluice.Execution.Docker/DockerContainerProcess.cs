@@ -19,6 +19,7 @@ namespace Sluice.Execution.Docker;
 internal sealed class DockerContainerProcess : IStepProcess
 {
     private const int ReadBufferSize = 64 * 1024;
+    private const int MinimumRead = 16 * 1024;
     private const int StepChannelCapacity = 16;
     private const int SidecarChannelCapacity = 64;
 
@@ -206,32 +207,59 @@ internal sealed class DockerContainerProcess : IStepProcess
         _lifetime.Dispose();
     }
 
+    /// <summary>
+    /// Reads the attach stream into chunks. The daemon sends a frame per read of the container's pipe, often
+    /// 4 KiB; frames that are already waiting are gathered into one chunk of up to 64 KiB, and what is held
+    /// is handed on as soon as a read would have to wait, so output is never delayed.
+    /// </summary>
     private async Task PumpAsync(MultiplexedStream stream, CancellationToken cancellationToken)
     {
         var buffer = new byte[ReadBufferSize];
+        var (start, end) = (0, 0);
+        var held = OutputStream.Stdout;
         try
         {
             while (true)
             {
-                var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+                if (buffer.Length - end < MinimumRead)
+                {
+                    await HandOnAsync(held, buffer, start, end, cancellationToken).ConfigureAwait(false);
+                    (start, end) = (0, 0);
+                }
+
+                var reading = stream.ReadOutputAsync(buffer, end, buffer.Length - end, cancellationToken);
+                if (!reading.IsCompleted)
+                {
+                    await HandOnAsync(held, buffer, start, end, cancellationToken).ConfigureAwait(false);
+                    start = end;
+                }
+
+                var read = await reading.ConfigureAwait(false);
                 if (read.EOF)
                 {
                     break;
                 }
 
-                if (read.Count == 0)
+                var which = read.Target == MultiplexedStream.TargetStream.StandardError ? OutputStream.Stderr : OutputStream.Stdout;
+                if (which != held)
                 {
-                    continue;
+                    await HandOnAsync(held, buffer, start, end, cancellationToken).ConfigureAwait(false);
+                    (start, held) = (end, which);
                 }
 
-                var which = read.Target == MultiplexedStream.TargetStream.StandardError ? OutputStream.Stderr : OutputStream.Stdout;
-                await _output.Writer.WriteAsync(OutputBuffers.Copy(which, buffer.AsSpan(0, read.Count)), cancellationToken).ConfigureAwait(false);
+                end += read.Count;
             }
 
+            await HandOnAsync(held, buffer, start, end, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
         {
-            // The container was removed, the process disposed or the start refused: the output ends here.
+            // The container was removed, the process disposed or the start refused: the output ends here,
+            // with what was read and not yet handed on if the reader has room for it.
+            if (end > start)
+            {
+                _output.Writer.TryWrite(OutputBuffers.Copy(held, buffer.AsSpan(start, end - start)));
+            }
         }
 
         // The daemon may close the stream before it answers the start request: the refusal comes last.
@@ -243,6 +271,9 @@ internal sealed class DockerContainerProcess : IStepProcess
 
         _output.Writer.TryComplete();
     }
+
+    private ValueTask HandOnAsync(OutputStream stream, byte[] buffer, int start, int end, CancellationToken cancellationToken) =>
+        end > start ? _output.Writer.WriteAsync(OutputBuffers.Copy(stream, buffer.AsSpan(start, end - start)), cancellationToken) : ValueTask.CompletedTask;
 
     private async Task StopPumpAsync()
     {
