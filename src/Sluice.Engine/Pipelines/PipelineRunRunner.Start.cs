@@ -84,7 +84,7 @@ public sealed partial class PipelineRunRunner
                 token).ConfigureAwait(false);
             lock (state)
             {
-                state.TaskRuns[index] = finished;
+                state.TaskRuns[index] = Settled(finished);
             }
         }
         catch (OperationCanceledException) when (!acquired)
@@ -284,4 +284,14 @@ public sealed partial class PipelineRunRunner
 
         return TaskSpecSubstitution.Apply(state.Spec, ResultResolution.AllResults(plan.Ordered));
     }
+
+    /// <summary>
+    /// What the PipelineRun keeps of a finished TaskRun until it ends: its name, conditions, results and
+    /// artifacts, which later tasks, when expressions and the run's status read. Its spec, the copy of its
+    /// Task in its status and its steps went to the observers with its last update; holding them for every
+    /// task of a large pipeline only made each collection promote them.
+    /// </summary>
+    private static TaskRun Settled(TaskRun finished) => finished.Status is { } status
+        ? finished with { Status = status with { TaskSpec = null, Steps = [], Sidecars = [] } }
+        : finished;
 }
