@@ -16,8 +16,8 @@ internal static class EngineBenchmark
 {
     public static async Task<Figure> RunAsync(int tasks)
     {
-        // Steady state: a few warm-up runs, with pauses for the tiered JIT to finish its optimised
-        // recompilations in the background, so that the measured run times the engine rather than the JIT.
+        // Steady state: a few warm-up runs first, so that the measured run finds the code compiled and the
+        // caches filled (the project turns tiered compilation off; see its csproj).
         for (var i = 0; i < 3; i++)
         {
             await RunOnceAsync(2_000).ConfigureAwait(false);
