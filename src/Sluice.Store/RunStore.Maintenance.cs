@@ -23,15 +23,11 @@ public abstract partial class RunStore
     {
         // Every sluice command asks this when it opens: read by hand, without Dapper's generated mapper.
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-            "SELECT uid, kind, name, owner FROM runs WHERE top = 1 AND completion_ms IS NULL ORDER BY seq", cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var runs = new List<UnfinishedRun>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            runs.Add(new UnfinishedRun(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
-        }
-
-        return runs;
+        return await ReadRowsAsync(
+            connection,
+            new CommandDefinition("SELECT uid, kind, name, owner FROM runs WHERE top = 1 AND completion_ms IS NULL ORDER BY seq", cancellationToken: cancellationToken),
+            reader => new UnfinishedRun(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -102,11 +98,11 @@ public abstract partial class RunStore
     public async Task<IReadOnlyList<RunSummary>> PruneCandidatesAsync(int keep, DateTimeOffset? olderThan, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(
+        var rows = await ReadRowsAsync(connection, new CommandDefinition(
             $"SELECT {SummaryColumns} FROM runs WHERE top = 1 AND completion_ms IS NOT NULL ORDER BY seq DESC",
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken), ReadSummary, cancellationToken).ConfigureAwait(false);
         var cutoff = olderThan?.ToUnixTimeMilliseconds();
-        return [.. rows.Skip(Math.Max(0, keep)).Where(r => cutoff is null || r.CreatedMs < cutoff).Select(r => r.ToSummary())];
+        return [.. rows.Skip(Math.Max(0, keep)).Where(r => cutoff is null || r.Created.ToUnixTimeMilliseconds() < cutoff)];
     }
 
     /// <summary>Steps a run's JSON through to a failed end.</summary>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using Dapper;
 
@@ -18,17 +19,7 @@ public abstract partial class RunStore
         var (where, parameters) = Filter(query);
         var sql = $"SELECT {SummaryColumns} FROM runs WHERE {where} ORDER BY seq DESC LIMIT @Limit";
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-
-        // Read by hand rather than through Dapper's generated mapper: sluice list is the command people
-        // run most, and generating the mapper costs more than the query.
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var runs = new List<RunSummary>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            runs.Add(ReadSummary(reader));
-        }
-
-        return runs;
+        return await ReadRowsAsync(connection, new CommandDefinition(sql, parameters, cancellationToken: cancellationToken), ReadSummary, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The resources (Tekton JSON) of the runs matching a query, newest first.</summary>
@@ -48,22 +39,22 @@ public abstract partial class RunStore
     public async Task<RunSummary?> FindAsync(string nameOrUid, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var row = await connection.QueryFirstOrDefaultAsync<SummaryRow>(new CommandDefinition(
+        var rows = await ReadRowsAsync(connection, new CommandDefinition(
             $"SELECT {SummaryColumns} FROM runs WHERE uid = @Key OR name = @Key ORDER BY CASE WHEN uid = @Key THEN 0 ELSE 1 END, top DESC, seq DESC LIMIT 1",
             new { Key = nameOrUid },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return row?.ToSummary();
+            cancellationToken: cancellationToken), ReadSummary, cancellationToken).ConfigureAwait(false);
+        return rows.FirstOrDefault();
     }
 
     /// <summary>The newest run someone started, of a kind or of either kind, or null.</summary>
     public async Task<RunSummary?> LastAsync(string? kind, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var row = await connection.QueryFirstOrDefaultAsync<SummaryRow>(new CommandDefinition(
+        var rows = await ReadRowsAsync(connection, new CommandDefinition(
             $"SELECT {SummaryColumns} FROM runs WHERE top = 1{(kind is null ? string.Empty : " AND kind = @Kind")} ORDER BY seq DESC LIMIT 1",
             new { Kind = kind },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return row?.ToSummary();
+            cancellationToken: cancellationToken), ReadSummary, cancellationToken).ConfigureAwait(false);
+        return rows.FirstOrDefault();
     }
 
     /// <summary>Whether any run, of any kind, ever had this name.</summary>
@@ -77,17 +68,18 @@ public abstract partial class RunStore
     public async Task<StoredRun?> GetAsync(string uid, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var row = await connection.QueryFirstOrDefaultAsync<FullRow>(new CommandDefinition(
-            $"SELECT {SummaryColumns}, resource, sources FROM runs WHERE uid = @Uid", new { Uid = uid }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (row is null)
+        var rows = await ReadRowsAsync(connection, new CommandDefinition(
+            $"SELECT {SummaryColumns}, resource, sources FROM runs WHERE uid = @Uid", new { Uid = uid }, cancellationToken: cancellationToken), ReadFull, cancellationToken).ConfigureAwait(false);
+        if (rows.Count == 0)
         {
             return null;
         }
 
-        var summary = row.ToSummary();
+        var row = rows[0];
+        var summary = row.Summary;
         var children = summary.IsTopLevel
-            ? await connection.QueryAsync<FullRow>(new CommandDefinition(
-                $"SELECT {SummaryColumns}, resource, sources FROM runs WHERE root_uid = @Uid AND uid <> @Uid ORDER BY seq", new { Uid = uid }, cancellationToken: cancellationToken)).ConfigureAwait(false)
+            ? await ReadRowsAsync(connection, new CommandDefinition(
+                $"SELECT {SummaryColumns}, resource, sources FROM runs WHERE root_uid = @Uid AND uid <> @Uid ORDER BY seq", new { Uid = uid }, cancellationToken: cancellationToken), ReadFull, cancellationToken).ConfigureAwait(false)
             : [];
         var logs = await connection.QueryAsync<StoredLog>(new CommandDefinition(
             "SELECT taskrun, container, path, bytes FROM logs WHERE root_uid = @Root ORDER BY taskrun, container", new { Root = summary.RootUid }, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -98,13 +90,34 @@ public abstract partial class RunStore
             Summary = summary,
             Resource = row.Resource,
             Sources = row.Sources,
-            Children = [.. children.Select(c => new StoredChild(c.ToSummary(), c.Resource))],
+            Children = [.. children.Select(c => new StoredChild(c.Summary, c.Resource))],
             Logs = [.. logs.Where(l => summary.IsTopLevel || l.TaskRun == summary.Name)],
             Artifacts = [.. artifacts.Where(a => summary.IsTopLevel || a.TaskRun == summary.Name)],
         };
     }
 
-    private static RunSummary ReadSummary(System.Data.Common.DbDataReader reader)
+    /// <summary>
+    /// Runs a query and reads its rows by hand rather than through Dapper's generated mapper: sluice list
+    /// is the command people run most, and generating the mapper cost more than the query.
+    /// </summary>
+    private static async Task<List<T>> ReadRowsAsync<T>(DbConnection connection, CommandDefinition command, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var reader = await connection.ExecuteReaderAsync(command).ConfigureAwait(false);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The summary columns followed by <c>resource</c> and <c>sources</c>.</summary>
+    private static FullRow ReadFull(DbDataReader reader) =>
+        new(ReadSummary(reader), reader.GetString(16), reader.IsDBNull(17) ? null : reader.GetString(17));
+
+    /// <summary>The <see cref="SummaryColumns"/> of a row, in their order.</summary>
+    private static RunSummary ReadSummary(DbDataReader reader)
     {
         string? Text(int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
         long? Number(int column) => reader.IsDBNull(column) ? null : reader.GetInt64(column);
@@ -192,67 +205,6 @@ public abstract partial class RunStore
         return (where.ToString(), parameters);
     }
 
-    /// <summary>The summary columns of a run.</summary>
-    private record SummaryRow
-    {
-        public long Seq { get; init; }
-
-        public string Uid { get; init; } = string.Empty;
-
-        public string RootUid { get; init; } = string.Empty;
-
-        public string Kind { get; init; } = string.Empty;
-
-        public string Name { get; init; } = string.Empty;
-
-        public string Namespace { get; init; } = string.Empty;
-
-        public string? PipelineTask { get; init; }
-
-        public string? DefinitionName { get; init; }
-
-        public long? DefinitionVersion { get; init; }
-
-        public string Succeeded { get; init; } = "Unknown";
-
-        public string? Reason { get; init; }
-
-        public string? Message { get; init; }
-
-        public long CreatedMs { get; init; }
-
-        public long? StartMs { get; init; }
-
-        public long? CompletionMs { get; init; }
-
-        public string? Owner { get; init; }
-
-        public RunSummary ToSummary() => new()
-        {
-            Seq = Seq,
-            Uid = Uid,
-            RootUid = RootUid,
-            Kind = Kind,
-            Name = Name,
-            Namespace = Namespace,
-            PipelineTask = PipelineTask,
-            DefinitionName = DefinitionName,
-            DefinitionVersion = DefinitionVersion,
-            Succeeded = Succeeded,
-            Reason = Reason,
-            Message = Message,
-            Created = DateTimeOffset.FromUnixTimeMilliseconds(CreatedMs),
-            Started = StartMs is { } start ? DateTimeOffset.FromUnixTimeMilliseconds(start) : null,
-            Completed = CompletionMs is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : null,
-            Owner = Owner,
-        };
-    }
-
-    /// <summary>A run's summary columns with its resource and sources.</summary>
-    private sealed record FullRow : SummaryRow
-    {
-        public string Resource { get; init; } = string.Empty;
-
-        public string? Sources { get; init; }
-    }
+    /// <summary>A run's summary with its resource and sources.</summary>
+    private sealed record FullRow(RunSummary Summary, string Resource, string? Sources);
 }
