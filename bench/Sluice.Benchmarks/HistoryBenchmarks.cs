@@ -125,7 +125,7 @@ internal static partial class HistoryBenchmarks
     /// <summary>Runs sluice under <c>/usr/bin/time</c>: its wall time, its peak resident set and what it printed.</summary>
     private static (TimeSpan Elapsed, long PeakKilobytes, string Stdout) Measure(string program, string[] arguments, Dictionary<string, string> environment)
     {
-        var info = new ProcessStartInfo("/usr/bin/time") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("/usr/bin/time");
         info.ArgumentList.Add("-f");
         info.ArgumentList.Add("peak-kb %M");
         info.ArgumentList.Add(program);
@@ -139,19 +139,9 @@ internal static partial class HistoryBenchmarks
             info.Environment[key] = value;
         }
 
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {program}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        clock.Stop();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {process.ExitCode}: {stderr.Result}{stdout.Result}");
-        }
-
-        var line = stderr.Result.Split('\n').LastOrDefault(l => l.StartsWith("peak-kb ", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"/usr/bin/time printed no peak for {program}: {stderr.Result}");
-        return (clock.Elapsed, long.Parse(line["peak-kb ".Length..], CultureInfo.InvariantCulture), stdout.Result);
+        var (elapsed, stdout, stderr) = Raw.Complete(info);
+        var line = stderr.Split('\n').LastOrDefault(l => l.StartsWith("peak-kb ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"/usr/bin/time printed no peak for {program}: {stderr}");
+        return (elapsed, long.Parse(line["peak-kb ".Length..], CultureInfo.InvariantCulture), stdout);
     }
 }

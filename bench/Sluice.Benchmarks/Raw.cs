@@ -8,24 +8,32 @@ internal static partial class Raw
     /// <summary>Runs a program to completion and returns how long it took; throws when it fails.</summary>
     public static TimeSpan Time(string program, params string[] arguments)
     {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(program);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
+        return Complete(info).Elapsed;
+    }
+
+    /// <summary>Runs a process to completion with its output read; returns how long it took and what it printed, or throws when it fails.</summary>
+    public static (TimeSpan Elapsed, string Stdout, string Stderr) Complete(ProcessStartInfo info)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {program}");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {info.FileName}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
         clock.Stop();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited {process.ExitCode}: {stderr.Result}{stdout.Result}");
+            throw new InvalidOperationException($"{info.FileName} {string.Join(' ', info.ArgumentList)} exited {process.ExitCode}: {stderr.Result}{stdout.Result}");
         }
 
-        return clock.Elapsed;
+        return (clock.Elapsed, stdout.Result, stderr.Result);
     }
 
     /// <summary>The median of several measurements.</summary>
