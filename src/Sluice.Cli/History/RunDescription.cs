@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Sluice.Model;
 using Sluice.Model.Diagnostics;
 using Sluice.Model.Loading;
@@ -82,49 +83,38 @@ internal static partial class RunDescription
         }
     }
 
-    private static void WriteParams(TextWriter output, IResource? run)
-    {
-        var parameters = run switch
+    private static void WriteParams(TextWriter output, IResource? run) =>
+        WriteValues(output, "Params", "No params", run switch
         {
-            PipelineRun p => p.Spec.Params,
-            TaskRun t => t.Spec.Params,
+            PipelineRun p => [.. All(p.Spec.Params).Select(x => (x.Name, x.Value))],
+            TaskRun t => [.. All(t.Spec.Params).Select(x => (x.Name, x.Value))],
             _ => [],
-        };
-        Section(output, "Params");
-        if (parameters.IsDefaultOrEmpty)
+        });
+
+    private static void WriteResults(TextWriter output, IResource? run) =>
+        WriteValues(output, "Results", "No results", run switch
         {
-            output.Write(" No params\n");
+            PipelineRun p => [.. All(p.Status?.Results ?? []).Select(x => (x.Name, x.Value))],
+            TaskRun t => [.. All(t.Status?.Results ?? []).Select(x => (x.Name, x.Value))],
+            _ => [],
+        });
+
+    private static IEnumerable<T> All<T>(ImmutableArray<T> items) => items.IsDefault ? [] : items;
+
+    /// <summary>A section of names and values, or the line saying there are none.</summary>
+    private static void WriteValues(TextWriter output, string title, string none, List<(string Name, ParamValue Value)> values)
+    {
+        Section(output, title);
+        if (values.Count == 0)
+        {
+            output.Write($" {none}\n");
             return;
         }
 
         var table = new TextTable("NAME", "VALUE");
-        foreach (var param in parameters)
+        foreach (var (name, value) in values)
         {
-            table.Add(param.Name, Shorten(param.Value));
-        }
-
-        table.Write(output, " ");
-    }
-
-    private static void WriteResults(TextWriter output, IResource? run)
-    {
-        var results = run switch
-        {
-            PipelineRun p => p.Status?.Results ?? [],
-            TaskRun t => t.Status?.Results ?? [],
-            _ => [],
-        };
-        Section(output, "Results");
-        if (results.IsDefaultOrEmpty)
-        {
-            output.Write(" No results\n");
-            return;
-        }
-
-        var table = new TextTable("NAME", "VALUE");
-        foreach (var result in results)
-        {
-            table.Add(result.Name, Shorten(result.Value));
+            table.Add(name, Shorten(value));
         }
 
         table.Write(output, " ");
