@@ -46,7 +46,7 @@ public sealed partial class SandboxPlanner(ITaskResolver resolver)
             var statusName = string.IsNullOrEmpty(step.Name) ? $"unnamed-{i}" : step.Name;
             var name = $"step-{statusName}";
             var mounts = StepMounts(step, i, workspaceMounts, volumes, name);
-            var source = new ContainerSource(step.Image, step.ImagePullPolicy, step.Command, step.Args, step.WorkingDir, step.Env, step.EnvFrom, step.SecurityContext, Override(step.ComputeResources, StepOverride(run.Spec.StepSpecs, step.Name)), step.Script)
+            var source = new ContainerSource(step.Image, step.ImagePullPolicy, step.Command, step.Args, step.WorkingDir, step.Env, step.EnvFrom, step.SecurityContext, Override(step.ComputeResources, StepOverride(run.Spec.StepSpecs, step.Name, static o => o.Name, static o => o.ComputeResources)), step.Script)
             {
                 Step = step,
             };
@@ -60,7 +60,7 @@ public sealed partial class SandboxPlanner(ITaskResolver resolver)
             var statusName = string.IsNullOrEmpty(sidecar.Name) ? $"unnamed-{i}" : sidecar.Name;
             var name = $"sidecar-{statusName}";
             var mounts = SidecarMounts(sidecar, workspaceMounts, volumes, name);
-            var source = new ContainerSource(sidecar.Image, sidecar.ImagePullPolicy, sidecar.Command, sidecar.Args, sidecar.WorkingDir, sidecar.Env, sidecar.EnvFrom, sidecar.SecurityContext, Override(sidecar.ComputeResources, StepOverride(run.Spec.SidecarSpecs, sidecar.Name)), sidecar.Script)
+            var source = new ContainerSource(sidecar.Image, sidecar.ImagePullPolicy, sidecar.Command, sidecar.Args, sidecar.WorkingDir, sidecar.Env, sidecar.EnvFrom, sidecar.SecurityContext, Override(sidecar.ComputeResources, StepOverride(run.Spec.SidecarSpecs, sidecar.Name, static o => o.Name, static o => o.ComputeResources)), sidecar.Script)
             {
                 Sidecar = sidecar,
             };
@@ -73,28 +73,14 @@ public sealed partial class SandboxPlanner(ITaskResolver resolver)
 
     private static ResourceRequirements? Override(ResourceRequirements? own, ResourceRequirements? over) => over ?? own;
 
-    /// <summary>The resources a TaskRun's stepSpecs give the step of that name, if any.</summary>
-    private static ResourceRequirements? StepOverride(ImmutableArray<TaskRunStepSpec> overrides, string? name)
+    /// <summary>The resources a TaskRun's stepSpecs or sidecarSpecs give the container of that name, if any.</summary>
+    private static ResourceRequirements? StepOverride<T>(ImmutableArray<T> overrides, string? name, Func<T, string> nameOf, Func<T, ResourceRequirements?> resourcesOf)
     {
         foreach (var over in overrides)
         {
-            if (over.Name == name)
+            if (nameOf(over) == name)
             {
-                return over.ComputeResources;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The resources a TaskRun's sidecarSpecs give the sidecar of that name, if any.</summary>
-    private static ResourceRequirements? StepOverride(ImmutableArray<TaskRunSidecarSpec> overrides, string? name)
-    {
-        foreach (var over in overrides)
-        {
-            if (over.Name == name)
-            {
-                return over.ComputeResources;
+                return resourcesOf(over);
             }
         }
 
