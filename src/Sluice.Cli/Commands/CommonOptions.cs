@@ -20,6 +20,10 @@ internal static class CommonOptions
 
     public static Option<bool> NoColor { get; } = new("--no-color") { Description = "Plain output without colours (also NO_COLOR)" };
 
+    /// <summary>Whether problems printed on standard error may be coloured: a terminal, and neither --no-color nor NO_COLOR.</summary>
+    public static bool ColorOnStderr(ParseResult parse) =>
+        !parse.GetValue(NoColor) && !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+
     public static Argument<string[]> Files(string description) => new("files")
     {
         Description = description,

@@ -57,7 +57,7 @@ internal static class DefinitionCommands
 
     private static async Task<int> ApplyAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var color = !parse.GetValue(CommonOptions.NoColor) && !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var color = CommonOptions.ColorOnStderr(parse);
         var diagnostics = new DiagnosticBag();
         var resources = ResourceSet.Load(parse.GetValue(Files) ?? [], diagnostics);
         if (diagnostics.HasErrors)

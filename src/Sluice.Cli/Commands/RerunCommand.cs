@@ -36,7 +36,7 @@ internal static class RerunCommand
     private static async Task<int> ExecuteAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Interrupts.Token);
-        var color = !parse.GetValue(CommonOptions.NoColor) && !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var color = CommonOptions.ColorOnStderr(parse);
         var diagnostics = new DiagnosticBag();
         var store = await LocalSession.OpenStoreAsync(SluiceHome.FromEnvironment(), new SessionOptions { Store = parse.GetValue(HistoryOptions.Store) }, diagnostics, interrupted.Token).ConfigureAwait(false);
         if (store is null)

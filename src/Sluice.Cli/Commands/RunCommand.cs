@@ -41,7 +41,7 @@ internal static class RunCommand
     private static async Task<int> ExecuteAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Interrupts.Token);
-        var color = !parse.GetValue(CommonOptions.NoColor) && !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var color = CommonOptions.ColorOnStderr(parse);
         var diagnostics = new DiagnosticBag();
         var resources = ResourceSet.Load(parse.GetValue(FilesArgument) ?? [], diagnostics);
         var runs = SelectRuns(parse, resources, diagnostics);
@@ -57,7 +57,7 @@ internal static class RunCommand
     /// <summary>Checks the selected runs as <c>sluice run</c> does, then runs and records each; returns the exit code.</summary>
     internal static async Task<int> StartAsync(ParseResult parse, ImmutableArray<SelectedRun> runs, ResourceSet resources, DefinitionVersion? definition, CancellationToken cancellationToken, ImmutableArray<KeyValuePair<string, string>> pinnedImages = default)
     {
-        var color = !parse.GetValue(CommonOptions.NoColor) && !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var color = CommonOptions.ColorOnStderr(parse);
         var diagnostics = new DiagnosticBag();
         // The same name may be defined in two files; a run resolves names in its own file first.
         ITaskResolver ResolverFor(SelectedRun run) => new ResourceSetResolver(resources.Scoped(run.Source.File));

@@ -33,7 +33,7 @@ internal static class StartCommand
     private static async Task<int> ExecuteAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Interrupts.Token);
-        var color = !parse.GetValue(CommonOptions.NoColor) && !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var color = CommonOptions.ColorOnStderr(parse);
         var diagnostics = new DiagnosticBag();
         var kind = parse.GetValue(Kind) == "task" ? "Task" : "Pipeline";
         var name = parse.GetValue(Name)!;

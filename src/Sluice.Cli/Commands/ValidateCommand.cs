@@ -23,7 +23,7 @@ internal static class ValidateCommand
 
     private static int Execute(ParseResult parse)
     {
-        var color = !parse.GetValue(CommonOptions.NoColor) && !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var color = CommonOptions.ColorOnStderr(parse);
         var diagnostics = new DiagnosticBag();
         var files = parse.GetValue(FilesArgument) ?? [];
         var resources = ResourceSet.Load(files, diagnostics);
