@@ -3,9 +3,10 @@ namespace Sluice.Model.Yaml;
 /// <summary>
 /// A quick count of the entries of flow collections (<c>[a, b]</c>, <c>{a: 1}</c>) in YAML text, without parsing it:
 /// the nodes a list written on one line can hold in a few megabytes take the parser seconds to read, and this
-/// finds them in milliseconds. The count only grows at a ',' or a bracket that surely separates or opens nodes
-/// (outside quotes, comments, block scalars and plain text), so it never exceeds the document's real number of
-/// nodes; whatever it cannot tell apart it leaves out, and the parser's own count decides.
+/// finds them in milliseconds. The count only grows where a node inside a flow collection surely begins (a bracket,
+/// a quote, an alias or plain text after a ',' or ':', outside quotes, comments, block scalars and plain text), once
+/// a node, so it never exceeds the document's real number of nodes; whatever it cannot tell apart it leaves out,
+/// and the parser's own count decides.
 /// </summary>
 internal sealed class FlowCensus
 {
@@ -137,6 +138,7 @@ internal sealed class FlowCensus
         {
             case '"' or '\'':
                 Begin();
+                Count(flow);
                 _position = c == '"' ? EndOfDoubleQuoted(_position) : EndOfSingleQuoted(_position);
                 _nodeStart = false;
                 return _position > 0;
@@ -152,6 +154,7 @@ internal sealed class FlowCensus
                 return true;
             case '*':
                 Begin();
+                Count(flow);
                 _position = EndOfToken(_position);
                 _nodeStart = false;
                 return true;
@@ -173,6 +176,7 @@ internal sealed class FlowCensus
                 return true;
             default:
                 Begin();
+                Count(flow);
                 _position++;
                 _nodeStart = false;
                 _inPlain = true;
@@ -211,7 +215,6 @@ internal sealed class FlowCensus
         switch (c)
         {
             case ',':
-                _count++;
                 _nodeStart = true;
                 break;
             case '[' or '{':
@@ -229,6 +232,15 @@ internal sealed class FlowCensus
         _inPlain = false;
         _position++;
         return true;
+    }
+
+    /// <summary>A node begins: it counts when it is inside a flow collection.</summary>
+    private void Count(bool flow)
+    {
+        if (flow)
+        {
+            _count++;
+        }
     }
 
     private void Open()

@@ -3,7 +3,7 @@ using Sluice.Model.Yaml;
 namespace Sluice.Model.Tests.Reading;
 
 /// <summary>
-/// The census counts only what surely separates or opens nodes of a flow collection, so it may undercount but
+/// The census counts only where a node of a flow collection surely begins, once a node, so it may undercount but
 /// must never call a document larger than it is. A small limit keeps the samples small.
 /// </summary>
 public sealed class FlowCensusTests
@@ -11,7 +11,7 @@ public sealed class FlowCensusTests
     [Theory]
     [InlineData("args: [a, b, c, d, e, f, g]\n", "[")]
     [InlineData("args: [a, b, c, d, e, f]\n", "[")]
-    [InlineData("a: {k: 1, l: 2, m: [x, y, z], n: 4}\n", "[x")]
+    [InlineData("a: {k: [x, y, z, w], n: 4}\n", "[x")]
     [InlineData("- [a, b]\n- [c, d, e, f, g, h]\n", "[c")]
     [InlineData("args: [&x a, *x, !!str b, c, d, e]\n", "[")]
     [InlineData("steps:\n  - image: alpine\n    command: [echo]\n    args: [a, b, c, d, e]\n", "[a")]
@@ -41,6 +41,8 @@ public sealed class FlowCensusTests
     [InlineData("text at the root\n[a, b, c, d, e, f, g, h]\n")]
     [InlineData("args: [a, b, c]\n---\nargs: [d, e, f]\n")]
     [InlineData("args: [\"unclosed, a, b, c, d, e, f, g\n")]
+    [InlineData("args: [[], [], []]\n")]
+    [InlineData("args: [{}, [], {}]\n")]
     public void Commas_that_separate_no_nodes_are_not_counted(string yaml)
     {
         Assert.Equal(-1, FlowCensus.FindOverflow(yaml, 5));
