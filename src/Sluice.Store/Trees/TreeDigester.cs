@@ -1,0 +1,143 @@
+using System.Security.Cryptography;
+using System.Text;
+using Sluice.Engine.Caching;
+
+namespace Sluice.Store.Trees;
+
+/// <summary>
+/// Digests directory trees for cache keys, with a persistent stat cache so an unchanged tree is
+/// re-digested from <c>statx</c> alone. It lives in Sluice.Store because it keeps state under
+/// <c>$SLUICE_HOME</c> (the stat cache beside the database and the cache index) and does file I/O the
+/// engine may not; the engine sees only <see cref="ITreeDigester"/>, and the composition root hands
+/// this implementation to whoever reads workspaces (a sandbox).
+/// </summary>
+/// <remarks>
+/// The digest is SHA-256 over the sorted entries <c>MODE\0PATH\0CONTENT\0</c>: <c>PATH</c> relative
+/// with <c>/</c>; <c>MODE</c> as Git records it (<c>100644</c>, <c>100755</c> when executable,
+/// <c>120000</c> for a symbolic link), so a umask does not change a key; <c>CONTENT</c> the file's
+/// SHA-256 digest or the link's target. Empty directories do not count, as in Git, nor do <c>.git</c>,
+/// sockets and devices. A file changed within <see cref="RacyWindow"/> of a walk is hashed again next
+/// time, since a second change in the same clock tick could keep its stat.
+/// </remarks>
+public sealed class TreeDigester : ITreeDigester
+{
+    /// <summary>How recent a change must be for its stat not to be trusted next time.</summary>
+    public static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
+
+    private readonly string _stateDirectory;
+    private readonly TimeProvider _time;
+
+    /// <summary>Keeps stat caches in <paramref name="stateDirectory"/> (such as <c>$SLUICE_HOME/cache/stat</c>).</summary>
+    public TreeDigester(string stateDirectory, TimeProvider time)
+    {
+        _stateDirectory = Path.GetFullPath(stateDirectory);
+        _time = time;
+    }
+
+    /// <inheritdoc />
+    public Task<TreeDigest> DigestAsync(string directory, TreeFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var root = Path.GetFullPath(directory);
+        if (!Directory.Exists(root))
+        {
+            throw new DirectoryNotFoundException($"{root}: no such directory to digest");
+        }
+
+        return Task.Run(() => Digest(root, filter, cancellationToken), cancellationToken);
+    }
+
+    private TreeDigest Digest(string root, TreeFilter filter, CancellationToken cancellationToken)
+    {
+        var statePath = StatCache.PathFor(_stateDirectory, root, Describe(filter));
+        var walk = new Walk(filter, StatCache.Load(statePath), _time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000L - (long)RacyWindow.TotalMilliseconds * 1_000_000L, cancellationToken);
+        walk.Directory(root, string.Empty, IgnoreRules.None);
+        StatCache.Save(statePath, walk.Seen);
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (path, mode, content) in walk.Entries.OrderBy(e => e.Path, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"{mode}\0{path}\0{content}\0"));
+        }
+
+        return new TreeDigest
+        {
+            Digest = Oci.Digest.Parse("sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset())),
+            Files = walk.Entries.Count,
+            FilesHashed = walk.FilesHashed,
+            BytesHashed = walk.BytesHashed,
+        };
+    }
+
+    private static string Describe(TreeFilter filter) =>
+        $"{string.Join('\n', filter.Include)}\0{string.Join('\n', filter.Exclude)}\0{filter.UseGitignore}";
+
+    private sealed class Walk(TreeFilter filter, StatCache cache, long trustedBefore, CancellationToken cancellationToken)
+    {
+        private readonly IgnoreRules _include = IgnoreRules.None.With(string.Empty, IgnoreRules.ParseAll(filter.Include));
+        private readonly IgnoreRules _exclude = IgnoreRules.None.With(string.Empty, IgnoreRules.ParseAll(filter.Exclude));
+
+        public List<(string Path, string Mode, string Content)> Entries { get; } = [];
+
+        public Dictionary<string, StatCache.Entry> Seen { get; } = new(StringComparer.Ordinal);
+
+        public int FilesHashed { get; private set; }
+
+        public long BytesHashed { get; private set; }
+
+        public void Directory(string path, string relative, IgnoreRules gitignore)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var ignoreFile = System.IO.Path.Combine(path, ".gitignore");
+            if (filter.UseGitignore && File.Exists(ignoreFile))
+            {
+                gitignore = gitignore.With(relative, IgnoreRules.ParseAll(File.ReadAllLines(ignoreFile)));
+            }
+
+            foreach (var child in System.IO.Directory.EnumerateFileSystemEntries(path))
+            {
+                var name = System.IO.Path.GetFileName(child);
+                if (name == ".git" || FileStatus.Of(child) is not { } status)
+                {
+                    continue;
+                }
+
+                var childRelative = relative.Length == 0 ? name : $"{relative}/{name}";
+                if (_exclude.Matches(childRelative, status.IsDirectory) || gitignore.Matches(childRelative, status.IsDirectory))
+                {
+                    continue;
+                }
+
+                if (status.IsDirectory)
+                {
+                    Directory(child, childRelative, gitignore);
+                }
+                else if ((status.IsFile || status.IsSymbolicLink) && (filter.Include.IsEmpty || _include.Matches(childRelative, false)))
+                {
+                    Entries.Add(status.IsFile
+                        ? (childRelative, status.IsExecutable ? "100755" : "100644", FileDigest(child, childRelative, status))
+                        : (childRelative, "120000", new FileInfo(child).LinkTarget ?? string.Empty));
+                }
+            }
+        }
+
+        private string FileDigest(string path, string relative, FileStatus status)
+        {
+            var digest = cache.Find(relative, status);
+            if (digest is null)
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+                digest = SHA256.HashData(stream);
+                FilesHashed++;
+                BytesHashed += stream.Length;
+            }
+
+            if (status.ModifiedNanoseconds < trustedBefore && status.ChangedNanoseconds < trustedBefore)
+            {
+                Seen[relative] = StatCache.Entry.Of(status, digest);
+            }
+
+            return "sha256:" + Convert.ToHexStringLower(digest);
+        }
+    }
+}
