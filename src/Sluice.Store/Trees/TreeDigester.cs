@@ -50,8 +50,12 @@ public sealed class TreeDigester : ITreeDigester
     private TreeDigest Digest(string root, TreeFilter filter, CancellationToken cancellationToken)
     {
         var statePath = StatCache.PathFor(_stateDirectory, root, Describe(filter));
-        var walk = new Walk(filter, StatCache.Load(statePath), _time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000L - (long)RacyWindow.TotalMilliseconds * 1_000_000L, cancellationToken);
-        walk.Directory(root, string.Empty, IgnoreRules.None);
+        var walk = new Walk(StatCache.Load(statePath), _time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000L - (long)RacyWindow.TotalMilliseconds * 1_000_000L);
+        foreach (var entry in TreeWalk.Enumerate(root, filter, cancellationToken))
+        {
+            walk.Add(entry);
+        }
+
         StatCache.Save(statePath, walk.Seen);
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -72,11 +76,8 @@ public sealed class TreeDigester : ITreeDigester
     private static string Describe(TreeFilter filter) =>
         $"{string.Join('\n', filter.Include)}\0{string.Join('\n', filter.Exclude)}\0{filter.UseGitignore}";
 
-    private sealed class Walk(TreeFilter filter, StatCache cache, long trustedBefore, CancellationToken cancellationToken)
+    private sealed class Walk(StatCache cache, long trustedBefore)
     {
-        private readonly IgnoreRules _include = IgnoreRules.None.With(string.Empty, IgnoreRules.ParseAll(filter.Include));
-        private readonly IgnoreRules _exclude = IgnoreRules.None.With(string.Empty, IgnoreRules.ParseAll(filter.Exclude));
-
         public List<(string Path, string Mode, string Content)> Entries { get; } = [];
 
         public Dictionary<string, StatCache.Entry> Seen { get; } = new(StringComparer.Ordinal);
@@ -85,40 +86,12 @@ public sealed class TreeDigester : ITreeDigester
 
         public long BytesHashed { get; private set; }
 
-        public void Directory(string path, string relative, IgnoreRules gitignore)
+        public void Add(TreeEntry entry)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var ignoreFile = System.IO.Path.Combine(path, ".gitignore");
-            if (filter.UseGitignore && File.Exists(ignoreFile))
-            {
-                gitignore = gitignore.With(relative, IgnoreRules.ParseAll(File.ReadAllLines(ignoreFile)));
-            }
-
-            foreach (var child in System.IO.Directory.EnumerateFileSystemEntries(path))
-            {
-                var name = System.IO.Path.GetFileName(child);
-                if (name == ".git" || FileStatus.Of(child) is not { } status)
-                {
-                    continue;
-                }
-
-                var childRelative = relative.Length == 0 ? name : $"{relative}/{name}";
-                if (_exclude.Matches(childRelative, status.IsDirectory) || gitignore.Matches(childRelative, status.IsDirectory))
-                {
-                    continue;
-                }
-
-                if (status.IsDirectory)
-                {
-                    Directory(child, childRelative, gitignore);
-                }
-                else if ((status.IsFile || status.IsSymbolicLink) && (filter.Include.IsEmpty || _include.Matches(childRelative, false)))
-                {
-                    Entries.Add(status.IsFile
-                        ? (childRelative, status.IsExecutable ? "100755" : "100644", FileDigest(child, childRelative, status))
-                        : (childRelative, "120000", new FileInfo(child).LinkTarget ?? string.Empty));
-                }
-            }
+            var status = entry.Status;
+            Entries.Add(status.IsFile
+                ? (entry.RelativePath, status.IsExecutable ? "100755" : "100644", FileDigest(entry.FullPath, entry.RelativePath, status))
+                : (entry.RelativePath, "120000", new FileInfo(entry.FullPath).LinkTarget ?? string.Empty));
         }
 
         private string FileDigest(string path, string relative, FileStatus status)
