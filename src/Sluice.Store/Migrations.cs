@@ -11,7 +11,30 @@ internal static class Migrations
     public static ImmutableArray<Migration> All { get; } =
     [
         new(1, "runs, labels, logs, artifacts, cancel requests and definitions", Runs("INTEGER PRIMARY KEY AUTOINCREMENT"), Runs("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")),
+        new(2, "the cache index: entries by key and the blobs they reference", Cache, Cache),
     ];
+
+    // Results and output descriptors are JSON; cache_blobs indexes the digests so that pruning finds
+    // the blobs no remaining entry references without reading every entry.
+    private const string Cache = """
+        CREATE TABLE cache_entries (
+            key TEXT PRIMARY KEY,
+            results TEXT NOT NULL,
+            outputs TEXT NOT NULL,
+            size BIGINT NOT NULL,
+            created_ms BIGINT NOT NULL,
+            last_used_ms BIGINT NOT NULL,
+            source_run TEXT NULL,
+            source_taskrun TEXT NULL
+        );
+        CREATE INDEX cache_entries_by_use ON cache_entries (last_used_ms);
+        CREATE TABLE cache_blobs (
+            key TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            PRIMARY KEY (key, digest)
+        );
+        CREATE INDEX cache_blobs_by_digest ON cache_blobs (digest);
+        """;
 
     private static string Runs(string sequence) => $"""
         CREATE TABLE runs (

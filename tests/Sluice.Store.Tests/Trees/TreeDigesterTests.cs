@@ -6,7 +6,6 @@ using Sluice.Store.Trees;
 namespace Sluice.Store.Tests.Trees;
 
 /// <summary>Tree digests over real directories: what counts, what is left out, and what the stat cache saves.</summary>
-[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class TreeDigesterTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("sluice-trees-").FullName;
