@@ -1,0 +1,117 @@
+namespace Sluice.Sdk.Containers;
+
+/// <summary>
+/// A container value: a root filesystem with the environment, working directory and mounts its execs
+/// run with. Immutable: every <c>With</c> call returns a new value and leaves this one as it was, so a
+/// value can be branched freely. Lazy: nothing runs until an awaited call needs it.
+/// </summary>
+public sealed class Container
+{
+    private readonly SluiceClient _client;
+
+    internal Container(SluiceClient client, ContainerOp op)
+    {
+        _client = client;
+        Op = op;
+    }
+
+    /// <summary>The op that produces this value.</summary>
+    public ContainerOp Op { get; }
+
+    /// <summary>This container with an image's root filesystem; environment variables set before are kept.</summary>
+    /// <param name="address">The image reference, such as <c>busybox</c>; image mirrors apply.</param>
+    public Container From(string address)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        return With(new FromOp(Op, address));
+    }
+
+    /// <summary>This container with an environment variable set for the execs that follow.</summary>
+    /// <param name="name">The variable's name.</param>
+    /// <param name="value">Its value, taken as it is.</param>
+    public Container WithEnvVariable(string name, string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(value);
+        return With(new EnvOp(Op, name, value));
+    }
+
+    /// <summary>This container with the working directory of the execs that follow.</summary>
+    /// <param name="path">An absolute path; created when an exec starts there.</param>
+    public Container WithWorkdir(string path) => With(new WorkdirOp(Op, Absolute(path)));
+
+    /// <summary>This container with a directory tree copied in at <paramref name="path"/>.</summary>
+    /// <param name="path">The absolute directory the tree's contents land in; created when missing.</param>
+    /// <param name="directory">The tree: a host directory or a directory of another container.</param>
+    public Container WithDirectory(string path, DirectoryValue directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return With(new WithDirectoryOp(Op, Absolute(path), directory.Op));
+    }
+
+    /// <summary>This container with a cache volume mounted at <paramref name="path"/> for the execs that follow.</summary>
+    /// <param name="path">An absolute path.</param>
+    /// <param name="cache">The volume.</param>
+    public Container WithMountedCache(string path, CacheVolume cache)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        return With(new MountCacheOp(Op, Absolute(path), cache.Key));
+    }
+
+    /// <summary>This container after running a process in it; the image's entrypoint is not used.</summary>
+    /// <param name="args">The program and its arguments, such as <c>["sh", "-c", "make"]</c>.</param>
+    public Container WithExec(IEnumerable<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var argv = args.ToArray();
+        if (argv.Length == 0)
+        {
+            throw new ArgumentException("an exec needs a program to run", nameof(args));
+        }
+
+        return With(new ExecOp(Op, [.. argv]));
+    }
+
+    /// <summary>A directory of this container's filesystem.</summary>
+    /// <param name="path">An absolute path.</param>
+    public DirectoryValue Directory(string path) => new(_client, new ContainerDirectoryOp(Op, Absolute(path)));
+
+    /// <summary>A file of this container's filesystem.</summary>
+    /// <param name="path">An absolute path.</param>
+    public FileValue File(string path) => new(_client, new ContainerFileOp(Op, Absolute(path)));
+
+    /// <summary>Evaluates this container: runs every exec it depends on that has not run yet.</summary>
+    /// <exception cref="ExecFailedException">An exec exited with a code other than 0.</exception>
+    public async Task<Container> SyncAsync(CancellationToken cancellationToken = default)
+    {
+        await _client.Engine.EvaluateAsync(Op, cancellationToken).ConfigureAwait(false);
+        return this;
+    }
+
+    /// <summary>The standard output of the last exec.</summary>
+    /// <exception cref="InvalidOperationException">No exec ran since the image was set.</exception>
+    public async Task<string> StdoutAsync(CancellationToken cancellationToken = default) =>
+        (await LastExecAsync(cancellationToken).ConfigureAwait(false)).Stdout;
+
+    /// <summary>The standard error of the last exec.</summary>
+    /// <exception cref="InvalidOperationException">No exec ran since the image was set.</exception>
+    public async Task<string> StderrAsync(CancellationToken cancellationToken = default) =>
+        (await LastExecAsync(cancellationToken).ConfigureAwait(false)).Stderr;
+
+    /// <summary>This value's identity: the digest of its op and inputs. Reads host directories, runs nothing.</summary>
+    public Task<string> DigestAsync(CancellationToken cancellationToken = default) => _client.Engine.KeyAsync(Op, cancellationToken);
+
+    private async Task<ExecOutput> LastExecAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await _client.Engine.EvaluateAsync(Op, cancellationToken).ConfigureAwait(false);
+        return snapshot.LastExec ?? throw new InvalidOperationException("the container has no output: no WithExec ran since its image was set.");
+    }
+
+    private Container With(ContainerOp op) => new(_client, op);
+
+    internal static string Absolute(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return path.StartsWith('/') ? path : throw new ArgumentException($"\"{path}\" is not an absolute path in the container", nameof(path));
+    }
+}
