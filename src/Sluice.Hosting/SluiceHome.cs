@@ -21,6 +21,15 @@ public sealed class SluiceHome
     /// <summary>Owner records of running sluice processes.</summary>
     public string Owners => Path.Combine(Root, "owners");
 
+    /// <summary>Content-addressed blobs (an OCI image layout): cache outputs among them.</summary>
+    public string Blobs => Path.Combine(Root, "blobs");
+
+    /// <summary>Lock files of cache leases, one per key being computed.</summary>
+    public string CacheLeases => Path.Combine(Root, "cache", "leases");
+
+    /// <summary>Stat caches of tree digests, one per tree and filter.</summary>
+    public string StatCaches => Path.Combine(Root, "cache", "stat");
+
     /// <summary>The configuration file in this home.</summary>
     public string ConfigurationFile => Path.Combine(Root, "sluice.yaml");
 

@@ -20,6 +20,7 @@ internal static class HistoryCommands
         root.Subcommands.Add(DefinitionCommands.CreateApply());
         root.Subcommands.Add(StartCommand.Create());
         root.Subcommands.Add(DefinitionCommands.CreateGet());
+        root.Subcommands.Add(CacheCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create());
     }
 }
