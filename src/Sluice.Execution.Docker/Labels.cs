@@ -12,7 +12,7 @@ public static class Labels
     /// <summary>The owner id of the process that created the container.</summary>
     public const string Owner = "sluice.dev/owner";
 
-    /// <summary>What the container is: <see cref="StepRole"/>, <see cref="SidecarRole"/> or <see cref="HolderRole"/>.</summary>
+    /// <summary>What the container is: <see cref="StepRole"/>, <see cref="SidecarRole"/>, <see cref="HolderRole"/> or <see cref="SnapshotRole"/>.</summary>
     public const string Role = "sluice.dev/role";
 
     /// <summary>The container's name in the sandbox (<c>step-&lt;name&gt;</c>, <c>sidecar-&lt;name&gt;</c>).</summary>
@@ -26,4 +26,7 @@ public static class Labels
 
     /// <summary>The network namespace holder.</summary>
     public const string HolderRole = "pause";
+
+    /// <summary>A container of the op graph: an exec, copy or read on an image that a commit may turn into a new one.</summary>
+    public const string SnapshotRole = "snapshot";
 }
