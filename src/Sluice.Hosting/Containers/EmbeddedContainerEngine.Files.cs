@@ -27,11 +27,7 @@ internal sealed partial class EmbeddedContainerEngine
                 continue;
             }
 
-            var path = Path.GetFullPath(Path.Combine(target, relative));
-            if (!path.StartsWith(target.TrimEnd('/') + "/", StringComparison.Ordinal))
-            {
-                throw new IOException($"the archive of {Describe(directory)} names {entry.Name}, which is outside the export directory");
-            }
+            var path = Below(target, relative, directory);
 
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             switch (entry.EntryType)
@@ -45,6 +41,9 @@ internal sealed partial class EmbeddedContainerEngine
                     break;
                 case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
                     await entry.ExtractToFileAsync(path, overwrite: true, cancellationToken).ConfigureAwait(false);
+                    break;
+                case TarEntryType.HardLink:
+                    File.Copy(Below(target, entry.LinkName, directory), path, overwrite: true);
                     break;
             }
         }
@@ -78,53 +77,61 @@ internal sealed partial class EmbeddedContainerEngine
         await using (var writer = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true))
         {
             var parents = new HashSet<string>(StringComparer.Ordinal);
-            switch (directory)
+            var written = directory switch
             {
-                case HostDirectoryOp host:
-                    foreach (var file in TreeWalk.Enumerate(host.Path, Filter(host), cancellationToken))
-                    {
-                        var name = Join(prefix, file.RelativePath);
-                        await WriteParentsAsync(writer, parents, name, cancellationToken).ConfigureAwait(false);
-                        await WriteHostFileAsync(writer, file, name, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    break;
-                case ContainerDirectoryOp inside:
-                    {
-                        var container = await StateAsync(inside.Container, cancellationToken).ConfigureAwait(false);
-                        using var source = await _docker.ReadFromSnapshotAsync(RunUid, RootFilesystem(container, inside.Container), inside.Path, cancellationToken).ConfigureAwait(false);
-                        await using var reader = new TarReader(source);
-                        while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
-                        {
-                            // The daemon puts a directory's entries under its own name: the tree's root is that first component.
-                            var slash = entry.Name.IndexOf('/', StringComparison.Ordinal);
-                            var below = slash < 0 ? string.Empty : entry.Name[(slash + 1)..].TrimEnd('/');
-                            if (below.Length == 0)
-                            {
-                                continue;
-                            }
-
-                            var name = Join(prefix, below);
-                            await WriteParentsAsync(writer, parents, name, cancellationToken).ConfigureAwait(false);
-                            entry.Name = entry.EntryType == TarEntryType.Directory ? name + "/" : name;
-                            if (entry.EntryType == TarEntryType.Directory)
-                            {
-                                parents.Add(name);
-                            }
-
-                            await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
-                        }
-
-                        break;
-                    }
-
-                default:
-                    throw new NotSupportedException($"the embedded engine cannot archive {directory.Name} ops");
-            }
+                HostDirectoryOp host => ArchiveHostAsync(writer, host, prefix, parents, cancellationToken),
+                ContainerDirectoryOp inside => ArchiveContainerAsync(writer, inside, prefix, parents, cancellationToken),
+                _ => throw new NotSupportedException($"the embedded engine cannot archive {directory.Name} ops"),
+            };
+            await written.ConfigureAwait(false);
         }
 
         archive.Position = 0;
         return archive;
+    }
+
+    private static async Task ArchiveHostAsync(TarWriter writer, HostDirectoryOp host, string prefix, HashSet<string> parents, CancellationToken cancellationToken)
+    {
+        foreach (var file in TreeWalk.Enumerate(host.Path, Filter(host), cancellationToken))
+        {
+            var name = Join(prefix, file.RelativePath);
+            await WriteParentsAsync(writer, parents, name, cancellationToken).ConfigureAwait(false);
+            await WriteHostFileAsync(writer, file, name, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ArchiveContainerAsync(TarWriter writer, ContainerDirectoryOp inside, string prefix, HashSet<string> parents, CancellationToken cancellationToken)
+    {
+        var container = await StateAsync(inside.Container, cancellationToken).ConfigureAwait(false);
+        using var source = await _docker.ReadFromSnapshotAsync(RunUid, RootFilesystem(container, inside.Container), inside.Path, cancellationToken).ConfigureAwait(false);
+        await using var reader = new TarReader(source);
+        while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+        {
+            // The daemon puts a directory's entries under its own name: the tree's root is that first component.
+            var slash = entry.Name.IndexOf('/', StringComparison.Ordinal);
+            var below = slash < 0 ? string.Empty : entry.Name[(slash + 1)..].TrimEnd('/');
+            if (below.Length == 0)
+            {
+                continue;
+            }
+
+            var name = Join(prefix, below);
+            await WriteParentsAsync(writer, parents, name, cancellationToken).ConfigureAwait(false);
+            var directory = entry.EntryType == TarEntryType.Directory;
+            entry.Name = directory ? name + "/" : name;
+            if (entry.EntryType == TarEntryType.HardLink)
+            {
+                var linkSlash = entry.LinkName.IndexOf('/', StringComparison.Ordinal);
+                entry.LinkName = Join(prefix, linkSlash < 0 ? entry.LinkName : entry.LinkName[(linkSlash + 1)..]);
+            }
+
+            if (directory)
+            {
+                parents.Add(name);
+            }
+
+            await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task WriteHostFileAsync(TarWriter writer, TreeEntry file, string name, CancellationToken cancellationToken)
@@ -156,6 +163,15 @@ internal sealed partial class EmbeddedContainerEngine
         await WriteParentsAsync(writer, written, name[..slash], cancellationToken).ConfigureAwait(false);
         var entry = new PaxTarEntry(TarEntryType.Directory, name[..slash] + "/") { Mode = DirectoryMode };
         await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An archive's path under the export directory; an archive may not reach outside it.</summary>
+    private static string Below(string target, string relative, DirectoryOp directory)
+    {
+        var path = Path.GetFullPath(Path.Combine(target, relative));
+        return path.StartsWith(target.TrimEnd('/') + "/", StringComparison.Ordinal)
+            ? path
+            : throw new IOException($"the archive of {Describe(directory)} names {relative}, which is outside the export directory");
     }
 
     private static string Join(string prefix, string relative) => prefix.Length == 0 ? relative : $"{prefix}/{relative}";

@@ -59,6 +59,28 @@ public sealed class ContainerTests
     }
 
     [Fact]
+    public async Task An_exported_directory_holds_its_files_links_and_empty_directories()
+    {
+        await using var test = await _fixture.ConnectAsync();
+        var built = test.Client.Container().From("busybox").WithExec(
+            ["sh", "-c", "mkdir -p /out/empty /out/sub && echo data > /out/sub/file && ln /out/sub/file /out/hard && ln -s sub/file /out/soft"]);
+        var export = Path.Combine(Path.GetTempPath(), "sluice-export-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await built.Directory("/out").ExportAsync(export, Cancel);
+
+            Assert.Equal("data\n", await File.ReadAllTextAsync(Path.Combine(export, "sub/file"), Cancel));
+            Assert.Equal("data\n", await File.ReadAllTextAsync(Path.Combine(export, "hard"), Cancel));
+            Assert.Equal("sub/file", new FileInfo(Path.Combine(export, "soft")).LinkTarget);
+            Assert.True(Directory.Exists(Path.Combine(export, "empty")));
+        }
+        finally
+        {
+            Directory.Delete(export, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_failing_exec_reports_its_exit_code_and_the_end_of_its_stderr_to_every_value_after_it()
     {
         await using var test = await _fixture.ConnectAsync();
