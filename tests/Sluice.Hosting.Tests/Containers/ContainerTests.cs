@@ -27,6 +27,19 @@ public sealed class ContainerTests
     }
 
     [Fact]
+    public async Task A_program_can_branch_on_an_awaited_output_and_the_branch_runs_on_that_same_evaluation()
+    {
+        await using var test = await _fixture.ConnectAsync();
+        var probe = test.Client.Container().From("busybox").WithExec(["sh", "-c", "cat /proc/sys/kernel/random/uuid | tee /id"]);
+
+        var id = await probe.StdoutAsync(Cancel);
+        var next = id.Length > 0 ? probe.WithExec(["cat", "/id"]) : probe.WithExec(["false"]);
+
+        Assert.Equal(id, await next.StdoutAsync(Cancel));
+        Assert.Equal(id, await probe.StdoutAsync(Cancel));
+    }
+
+    [Fact]
     public async Task A_branch_does_not_see_the_files_of_its_sibling()
     {
         await using var test = await _fixture.ConnectAsync();
