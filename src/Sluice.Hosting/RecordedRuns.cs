@@ -47,6 +47,7 @@ public static class RecordedRuns
         await using (logs.ConfigureAwait(false))
         {
             var recorder = new RunRecorder(session.Store, uid, session.Owner.Id, (taskRun, container) => LogFiles.PathOf(session.Home, uid, taskRun, container), () => recording.Used, onStoreError);
+            await using var flushed = recorder.ConfigureAwait(false);
             await recorder.BeginAsync(prepared, definition, cancellationToken).ConfigureAwait(false);
             using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var stopPolling = new CancellationTokenSource();

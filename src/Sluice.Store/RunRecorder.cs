@@ -12,8 +12,18 @@ namespace Sluice.Store;
 /// artifacts each TaskRun and the run report. Log bytes are only counted here; the log files are written
 /// elsewhere, so no log is ever held in memory.
 /// </summary>
-public sealed class RunRecorder : IRunObserver
+/// <remarks>
+/// Changes are written behind the run, off its steps' path: a change waits up to
+/// <see cref="CoalesceWindow"/> for others, and of several changes to one run only the latest is written,
+/// all in one transaction. A run's first change and its end are written at once and the event waits for them, so
+/// whatever depends on a finished TaskRun starts only once the history holds it, and a killed process
+/// loses at most the in-between states of runs still going.
+/// </remarks>
+public sealed class RunRecorder : IRunObserver, IAsyncDisposable
 {
+    /// <summary>How long a change that is not a start or an end waits to be written with others.</summary>
+    public static readonly TimeSpan CoalesceWindow = TimeSpan.FromMilliseconds(50);
+
     private readonly IRunStore _store;
     private readonly string _rootUid;
     private readonly string? _owner;
@@ -21,6 +31,14 @@ public sealed class RunRecorder : IRunObserver
     private readonly Func<ImmutableArray<IResource>> _sources;
     private readonly Action<Exception> _onError;
     private readonly ConcurrentDictionary<(string TaskRun, string Container), StrongBox<long>> _bytes = new();
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly HashSet<string> _seen = [];
+    private Dictionary<string, RunRecord> _pending = [];
+    private List<TaskCompletionSource> _waiting = [];
+    private TaskCompletionSource _hurry = NewSignal();
+    private Task _writer = Task.CompletedTask;
+    private bool _writing;
     private int _recordedSources;
     private DefinitionVersion? _definition;
 
@@ -31,8 +49,10 @@ public sealed class RunRecorder : IRunObserver
     /// <param name="logPath">The log file of a TaskRun's container.</param>
     /// <param name="sources">The definitions the run has used so far.</param>
     /// <param name="onError">Told when recording fails; the run goes on.</param>
-    public RunRecorder(IRunStore store, string rootUid, string? owner, Func<string, string, string> logPath, Func<ImmutableArray<IResource>>? sources = null, Action<Exception>? onError = null)
+    /// <param name="time">The clock of the coalescing window.</param>
+    public RunRecorder(IRunStore store, string rootUid, string? owner, Func<string, string, string> logPath, Func<ImmutableArray<IResource>>? sources = null, Action<Exception>? onError = null, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _store = store;
         _rootUid = rootUid;
         _owner = owner;
@@ -45,7 +65,24 @@ public sealed class RunRecorder : IRunObserver
     public ValueTask BeginAsync(IResource run, DefinitionVersion? definition, CancellationToken cancellationToken)
     {
         _definition = definition;
-        return RecordAsync(new RunRecord { RootUid = _rootUid, Run = run, Owner = _owner, Definition = definition, Sources = TakeSources() }, cancellationToken);
+        _ = cancellationToken;
+        return RecordAsync(new RunRecord { RootUid = _rootUid, Run = run, Owner = _owner, Definition = definition, Sources = TakeSources() }, durable: true);
+    }
+
+    /// <summary>Writes whatever changes are still waiting, and returns once they are written.</summary>
+    public ValueTask FlushAsync() => Post(null, durable: true);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await FlushAsync().ConfigureAwait(false);
+        Task writer;
+        lock (_gate)
+        {
+            writer = _writer;
+        }
+
+        await writer.ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -54,7 +91,7 @@ public sealed class RunRecorder : IRunObserver
         switch (runEvent)
         {
             case PipelineRunUpdated { PipelineRun: var run }:
-                await RecordAsync(Record(run, null), CancellationToken.None).ConfigureAwait(false);
+                await RecordAsync(Record(run, null), durable: run.Status?.CompletionTime is not null).ConfigureAwait(false);
                 if (run.Status?.CompletionTime is not null)
                 {
                     await RecordArtifactsAsync(run.Metadata.Name, Artifacts.Recognise(run.Status.Results, null)).ConfigureAwait(false);
@@ -62,7 +99,7 @@ public sealed class RunRecorder : IRunObserver
 
                 break;
             case TaskRunUpdated { TaskRun: var run } updated:
-                await RecordAsync(Record(run, updated.PipelineTask), CancellationToken.None).ConfigureAwait(false);
+                await RecordAsync(Record(run, updated.PipelineTask), durable: run.Status?.CompletionTime is not null).ConfigureAwait(false);
                 if (run.Status?.CompletionTime is not null)
                 {
                     await FinishTaskRunAsync(run).ConfigureAwait(false);
@@ -112,17 +149,107 @@ public sealed class RunRecorder : IRunObserver
         await RecordArtifactsAsync(name, Artifacts.Recognise(run.Status?.Results ?? [], run.Status?.Artifacts)).ConfigureAwait(false);
     }
 
-    private async ValueTask RecordAsync(RunRecord record, CancellationToken cancellationToken)
+    private ValueTask RecordAsync(RunRecord record, bool durable) => Post(record, durable);
+
+    /// <summary>Queues a change (the latest change of a run replaces an earlier one still waiting); a durable one is waited for.</summary>
+    private ValueTask Post(RunRecord? record, bool durable)
     {
-        try
+        TaskCompletionSource? written = null;
+        lock (_gate)
         {
-            await _store.RecordAsync(record, cancellationToken).ConfigureAwait(false);
+            if (record is not null)
+            {
+                var uid = record.Run.Metadata.Uid ?? string.Empty;
+                if (_pending.TryGetValue(uid, out var earlier) && record.Sources.IsDefaultOrEmpty && !earlier.Sources.IsDefaultOrEmpty)
+                {
+                    record = record with { Sources = earlier.Sources };
+                }
+
+                _pending[uid] = record;
+                durable |= _seen.Add(uid);
+            }
+
+            if (durable)
+            {
+                written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiting.Add(written);
+                _hurry.TrySetResult();
+            }
+
+            if (!_writing)
+            {
+                _writing = true;
+                _writer = Task.Run(WriteAsync);
+            }
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException or InvalidOperationException)
+
+        return written is null ? ValueTask.CompletedTask : new ValueTask(written.Task);
+    }
+
+    /// <summary>Writes what is waiting, batch after batch, until nothing is; a batch without a durable change first waits out the window.</summary>
+    private async Task WriteAsync()
+    {
+        while (true)
         {
-            _onError(e);
+            Task hurry;
+            lock (_gate)
+            {
+                if (_pending.Count == 0 && _waiting.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+
+                hurry = _hurry.Task;
+            }
+
+            if (!hurry.IsCompleted)
+            {
+                await Task.WhenAny(hurry, Task.Delay(CoalesceWindow, _time)).ConfigureAwait(false);
+            }
+
+            Dictionary<string, RunRecord> batch;
+            List<TaskCompletionSource> waiting;
+            lock (_gate)
+            {
+                (batch, _pending) = (_pending, []);
+                (waiting, _waiting) = (_waiting, []);
+                _hurry = NewSignal();
+            }
+
+            Exception? failure = null;
+            try
+            {
+                if (batch.Count > 0)
+                {
+                    await _store.RecordAsync(batch.Values, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException or InvalidOperationException)
+            {
+                _onError(e);
+            }
+            catch (Exception e)
+            {
+                // A bug: those waiting for this batch see it; the writer goes on with the next one.
+                failure = e;
+            }
+
+            foreach (var written in waiting)
+            {
+                if (failure is null)
+                {
+                    written.TrySetResult();
+                }
+                else
+                {
+                    written.TrySetException(failure);
+                }
+            }
         }
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private async ValueTask RecordLogAsync(string taskRun, string container, long bytes)
     {

@@ -25,24 +25,27 @@ public abstract partial class RunStore
         """;
 
     /// <inheritdoc />
-    public async ValueTask RecordAsync(RunRecord record, CancellationToken cancellationToken)
+    public ValueTask RecordAsync(RunRecord record, CancellationToken cancellationToken) => RecordAsync([record], cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask RecordAsync(IReadOnlyCollection<RunRecord> records, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        var row = RunRow.From(record);
-        var labels = record.Run.Metadata.Labels;
+        ArgumentNullException.ThrowIfNull(records);
+        var rows = records.Select(r => (Record: r, Row: RunRow.From(r))).ToList();
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(UpsertRun, row, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (!labels.IsEmpty)
+        await connection.ExecuteAsync(new CommandDefinition(UpsertRun, rows.Select(r => r.Row), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var labels = rows.SelectMany(r => r.Record.Run.Metadata.Labels.Select(l => new { r.Row.Uid, l.Key, l.Value })).ToList();
+        if (labels.Count > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO run_labels (uid, key, value) VALUES (@Uid, @Key, @Value) ON CONFLICT (uid, key) DO UPDATE SET value = excluded.value",
-                labels.Select(l => new { row.Uid, l.Key, l.Value }),
+                labels,
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
-        if (!record.Sources.IsDefaultOrEmpty)
+        foreach (var (record, row) in rows.Where(r => !r.Record.Sources.IsDefaultOrEmpty))
         {
             var sources = JsonText.Write(new JsonArray([.. record.Sources.Select(s => (JsonNode)ResourceWriter.ToJson(s))]));
             await connection.ExecuteAsync(new CommandDefinition("UPDATE runs SET sources = @Sources WHERE uid = @Uid", new { Sources = sources, row.Uid }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);

@@ -12,6 +12,9 @@ public interface IRunStore
     /// <summary>Records a run as it is now, inserting it or replacing what was recorded of it.</summary>
     ValueTask RecordAsync(RunRecord record, CancellationToken cancellationToken);
 
+    /// <summary>Records several runs as they are now in one write: all of them, or none when it fails.</summary>
+    ValueTask RecordAsync(IReadOnlyCollection<RunRecord> records, CancellationToken cancellationToken);
+
     /// <summary>Records where one container's log is and how many bytes it holds so far.</summary>
     ValueTask RecordLogAsync(LogRecord log, CancellationToken cancellationToken);
 
