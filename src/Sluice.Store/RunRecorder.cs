@@ -15,9 +15,10 @@ namespace Sluice.Store;
 /// <remarks>
 /// Changes are written behind the run, off its steps' path: a change waits up to
 /// <see cref="CoalesceWindow"/> for others, and of several changes to one run only the latest is written,
-/// all in one transaction. A run's first change and its end are written at once and the event waits for them, so
-/// whatever depends on a finished TaskRun starts only once the history holds it, and a killed process
-/// loses at most the in-between states of runs still going.
+/// all in one transaction. A run's first change is written at once, without waiting for it; its end is
+/// written at once and the event waits for it, so whatever depends on a finished TaskRun starts only once
+/// the history holds it. A killed process loses at most the in-between states of runs still going, and a
+/// TaskRun it started in the millisecond before.
 /// </remarks>
 public sealed class RunRecorder : IRunObserver, IAsyncDisposable
 {
@@ -166,7 +167,11 @@ public sealed class RunRecorder : IRunObserver, IAsyncDisposable
                 }
 
                 _pending[uid] = record;
-                durable |= _seen.Add(uid);
+                if (_seen.Add(uid))
+                {
+                    // A new run is written at once, so that it is listed while it runs, but not waited for.
+                    _hurry.TrySetResult();
+                }
             }
 
             if (durable)

@@ -9,8 +9,8 @@ using Sluice.Model.Tasks;
 namespace Sluice.Store.Tests;
 
 /// <summary>
-/// The recorder writes behind the run: a run's first change and its end are in the history before the
-/// event returns, the changes in between wait for a window and only the latest of each run is written.
+/// The recorder writes behind the run: a run's first change is written at once, its end is in the history
+/// before the event returns, the changes in between wait for a window and only the latest of each run is written.
 /// </summary>
 public sealed class RunRecorderTests : IAsyncLifetime
 {
@@ -39,12 +39,13 @@ public sealed class RunRecorderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_task_runs_first_change_and_its_end_are_in_the_history_when_the_event_returns()
+    public async Task A_task_runs_first_change_is_written_without_the_window_and_its_end_before_the_event_returns()
     {
         await using var recorder = Recorder();
         var running = Runs.Task("p-compile", "t1", "p");
 
         await recorder.OnEventAsync(new TaskRunUpdated(Runs.Start, running, "compile"), Cancel);
+        await WaitUntilAsync(() => Counting.Batches.Count == 1, advance: false);
         Assert.Equal("Running", (await Store.GetAsync("t1", Cancel))?.Summary.Reason);
 
         await recorder.OnEventAsync(new TaskRunUpdated(Runs.Start, Runs.Task("p-compile", "t1", "p", running: false), "compile"), Cancel);
@@ -57,6 +58,7 @@ public sealed class RunRecorderTests : IAsyncLifetime
         await using var recorder = Recorder();
         var running = Runs.Task("p-compile", "t1", "p");
         await recorder.OnEventAsync(new TaskRunUpdated(Runs.Start, running, "compile"), Cancel);
+        await WaitUntilAsync(() => Counting.Batches.Count == 1, advance: false);
         for (var i = 0; i < 5; i++)
         {
             var step = running.Status!.Steps[0] with { Name = $"make-{i}" };
@@ -74,6 +76,7 @@ public sealed class RunRecorderTests : IAsyncLifetime
         await using var recorder = Recorder();
         var running = Runs.Task("p-compile", "t1", "p");
         await recorder.OnEventAsync(new TaskRunUpdated(Runs.Start, running, "compile"), Cancel);
+        await WaitUntilAsync(() => Counting.Batches.Count == 1, advance: false);
         var later = running with { Status = running.Status! with { PodName = "moved" } };
 
         await recorder.OnEventAsync(new TaskRunUpdated(Runs.Start, later, "compile"), Cancel);
@@ -89,6 +92,7 @@ public sealed class RunRecorderTests : IAsyncLifetime
         var recorder = Recorder();
         var run = Runs.Running(Runs.Pipeline("p", "p1"));
         await recorder.OnEventAsync(new PipelineRunUpdated(Runs.Start, run), Cancel);
+        await WaitUntilAsync(() => Counting.Batches.Count == 1, advance: false);
         await recorder.OnEventAsync(new PipelineRunUpdated(Runs.Start, run with { Metadata = run.Metadata with { Annotations = run.Metadata.Annotations.Add("seen", "late") } }), Cancel);
 
         await recorder.DisposeAsync();
@@ -115,19 +119,26 @@ public sealed class RunRecorderTests : IAsyncLifetime
 
     private RunRecorder Recorder() => new(Counting, "p1", "host/1/1", (t, c) => $"/logs/{t}/{c}", time: _time);
 
-    /// <summary>Lets the window pass again and again (the writer may start waiting only after the first time) until the condition holds.</summary>
-    private async Task WaitUntilAsync(Func<bool> condition)
+    /// <summary>
+    /// Waits until the condition holds; with <paramref name="advance"/>, lets the window pass again and again
+    /// meanwhile (the writer may start waiting only after the first time).
+    /// </summary>
+    private async Task WaitUntilAsync(Func<bool> condition, bool advance = true)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!condition())
         {
             Assert.True(clock.Elapsed < Limit, "the recorder never wrote");
-            _time.Advance(RunRecorder.CoalesceWindow);
+            if (advance)
+            {
+                _time.Advance(RunRecorder.CoalesceWindow);
+            }
+
             await Task.Delay(10, Cancel);
         }
     }
 
-    /// <summary>The store, with each write of runs noted as the uid and reason of each run in it.</summary>
+    /// <summary>The store, with each write of runs noted, once written, as the uid and reason of each run in it.</summary>
     private sealed class CountingStore(IRunStore store) : IRunStore
     {
         private readonly ConcurrentQueue<string[]> _batches = new();
@@ -139,15 +150,15 @@ public sealed class RunRecorderTests : IAsyncLifetime
 
         public ValueTask RecordAsync(RunRecord record, CancellationToken cancellationToken) => RecordAsync([record], cancellationToken);
 
-        public ValueTask RecordAsync(IReadOnlyCollection<RunRecord> records, CancellationToken cancellationToken)
+        public async ValueTask RecordAsync(IReadOnlyCollection<RunRecord> records, CancellationToken cancellationToken)
         {
-            _batches.Enqueue([.. records.Select(r => $"{r.Run.Metadata.Uid}:{Reason(r.Run)}")]);
+            await store.RecordAsync(records, cancellationToken);
             foreach (var record in records)
             {
                 _records.Enqueue(record);
             }
 
-            return store.RecordAsync(records, cancellationToken);
+            _batches.Enqueue([.. records.Select(r => $"{r.Run.Metadata.Uid}:{Reason(r.Run)}")]);
         }
 
         public ValueTask RecordLogAsync(LogRecord log, CancellationToken cancellationToken) => store.RecordLogAsync(log, cancellationToken);
