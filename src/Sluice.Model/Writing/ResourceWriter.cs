@@ -17,6 +17,7 @@ namespace Sluice.Model.Writing;
 public static class ResourceWriter
 {
     private static readonly ConcurrentDictionary<PropertyInfo, bool> NullableStrings = new();
+    private static readonly ConcurrentDictionary<Type, Func<object, bool>> ArrayEmptiness = new();
     private static readonly NullabilityInfoContext Nullability = new();
     private static readonly Lock NullabilityGate = new();
 
@@ -131,10 +132,18 @@ public static class ResourceWriter
         null => true,
         string text => text.Length == 0 && IsNullableString(property),
         _ when value.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(ImmutableArray<>) =>
-            (bool)type.GetProperty(nameof(ImmutableArray<int>.IsDefaultOrEmpty))!.GetValue(value)!,
+            ArrayEmptiness.GetOrAdd(type, EmptinessOf)(value),
         ICollection collection => collection.Count == 0,
         _ => false,
     };
+
+    /// <summary>A test of whether a boxed <see cref="ImmutableArray{T}"/> of this type is default or empty, made once per type.</summary>
+    private static Func<object, bool> EmptinessOf(Type arrayType) =>
+        typeof(ResourceWriter).GetMethod(nameof(IsDefaultOrEmpty), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(arrayType.GetGenericArguments()[0])
+            .CreateDelegate<Func<object, bool>>();
+
+    private static bool IsDefaultOrEmpty<T>(object array) => ((ImmutableArray<T>)array).IsDefaultOrEmpty;
 
     private static bool IsNullableString(PropertyInfo property) => NullableStrings.GetOrAdd(property, p =>
     {
