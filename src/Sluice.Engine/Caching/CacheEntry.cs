@@ -28,7 +28,7 @@ public sealed record CacheEntry
     /// <summary>What the work produced.</summary>
     public required CacheResult Result { get; init; }
 
-    /// <summary>The bytes the entry holds: its output blobs and its result values.</summary>
+    /// <summary>The bytes the entry holds: its output blobs, its snapshot (see <see cref="CacheSnapshot"/>) and its result values.</summary>
     public required long Size { get; init; }
 
     /// <summary>When it was stored.</summary>
@@ -41,6 +41,7 @@ public sealed record CacheEntry
     public static long SizeOf(CacheResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return result.Outputs.Sum(o => o.Size) + result.Results.Sum(r => (long)System.Text.Encoding.UTF8.GetByteCount(r.Key) + System.Text.Encoding.UTF8.GetByteCount(r.Value));
+        return result.Outputs.Sum(o => o.Size) + (CacheSnapshot.Of(result)?.Size ?? 0)
+            + result.Results.Sum(r => (long)System.Text.Encoding.UTF8.GetByteCount(r.Key) + System.Text.Encoding.UTF8.GetByteCount(r.Value));
     }
 }

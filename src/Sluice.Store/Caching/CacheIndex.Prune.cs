@@ -24,6 +24,9 @@ public sealed record CachePruneReport
     /// <summary>Blobs deleted from the blob store (those no remaining entry references).</summary>
     public required int BlobsDeleted { get; init; }
 
+    /// <summary>Snapshots of the removed entries removed with them (on Docker, images).</summary>
+    public int SnapshotsRemoved { get; init; }
+
     /// <summary>Entries kept.</summary>
     public required int EntriesKept { get; init; }
 
@@ -35,7 +38,7 @@ public sealed partial class CacheIndex
 {
     /// <summary>
     /// Removes entries unused for longer than the policy's age, then the least recently used until the
-    /// rest fit its size, and deletes the blobs no remaining entry references. A blob an entry stored at
+    /// rest fit its size, with their snapshots, and deletes the blobs no remaining entry references. A blob an entry stored at
     /// the same moment references may go with it; that entry is then a miss at lookup, never a wrong hit.
     /// </summary>
     public async Task<CachePruneReport> PruneAsync(CachePrunePolicy policy, CancellationToken cancellationToken)
@@ -53,26 +56,27 @@ public sealed partial class CacheIndex
             kept.RemoveAt(0);
         }
 
-        var blobs = removed.Count == 0 ? 0 : await RemoveAsync(removed.Select(e => e.Key), cancellationToken).ConfigureAwait(false);
+        var (blobs, snapshots) = removed.Count == 0 ? (0, 0) : await RemoveAsync(removed, cancellationToken).ConfigureAwait(false);
         return new CachePruneReport
         {
             EntriesRemoved = removed.Count,
             BytesRemoved = removed.Sum(e => e.Size),
             BlobsDeleted = blobs,
+            SnapshotsRemoved = snapshots,
             EntriesKept = kept.Count,
             BytesKept = total,
         };
     }
 
-    /// <summary>Removes one entry (and its blobs no other entry references); false when there was none.</summary>
+    /// <summary>Removes one entry (with its snapshot, and its blobs no other entry references); false when there was none.</summary>
     public async Task<bool> RemoveAsync(Digest key, CancellationToken cancellationToken)
     {
-        if (await _store.GetCacheEntryAsync(key, cancellationToken).ConfigureAwait(false) is null)
+        if (await _store.GetCacheEntryAsync(key, cancellationToken).ConfigureAwait(false) is not { } entry)
         {
             return false;
         }
 
-        await RemoveAsync([key], cancellationToken).ConfigureAwait(false);
+        await RemoveAsync([entry], cancellationToken).ConfigureAwait(false);
         return true;
     }
 }

@@ -15,14 +15,24 @@ public sealed partial class CacheIndex : ICacheIndex
     private readonly IBlobStore _blobs;
     private readonly CacheLeases _leases;
     private readonly TimeProvider _time;
+    private readonly ICacheSnapshots? _snapshots;
 
-    /// <summary>An index over a store, a blob store and a lease directory.</summary>
-    public CacheIndex(RunStore store, IBlobStore blobs, CacheLeases leases, TimeProvider time)
+    /// <summary>An index over a store, a blob store, a lease directory and, for entries that keep one, where their snapshots are.</summary>
+    /// <param name="store">The entries' rows.</param>
+    /// <param name="blobs">The entries' output blobs.</param>
+    /// <param name="leases">The lock files of keys being computed.</param>
+    /// <param name="time">The clock of created and last-used times.</param>
+    /// <param name="snapshots">
+    /// The snapshots entries name (<see cref="CacheSnapshot"/>). Without it an entry naming one is a miss
+    /// that stays, and removing one is refused, since its snapshot could be neither checked nor removed.
+    /// </param>
+    public CacheIndex(RunStore store, IBlobStore blobs, CacheLeases leases, TimeProvider time, ICacheSnapshots? snapshots = null)
     {
         _store = store;
         _blobs = blobs;
         _leases = leases;
         _time = time;
+        _snapshots = snapshots;
     }
 
     /// <summary>How often a process waiting for another's lease looks again.</summary>
@@ -37,8 +47,13 @@ public sealed partial class CacheIndex : ICacheIndex
             return null;
         }
 
+        if (CacheSnapshot.IsNamedBy(entry.Result) && _snapshots is null)
+        {
+            return null;
+        }
+
         var broken = await BrokenBlobsAsync(entry, cancellationToken).ConfigureAwait(false);
-        if (broken.Count > 0)
+        if (broken.Count > 0 || !await SnapshotPresentAsync(entry, cancellationToken).ConfigureAwait(false))
         {
             foreach (var digest in broken)
             {
@@ -46,7 +61,7 @@ public sealed partial class CacheIndex : ICacheIndex
                 await _blobs.DeleteAsync(digest, cancellationToken).ConfigureAwait(false);
             }
 
-            await RemoveAsync([key], cancellationToken).ConfigureAwait(false);
+            await RemoveAsync([entry], cancellationToken).ConfigureAwait(false);
             return null;
         }
 
@@ -135,15 +150,40 @@ public sealed partial class CacheIndex : ICacheIndex
         return broken;
     }
 
-    /// <summary>Removes entries and the blobs no other entry references; returns how many blobs went.</summary>
-    private async Task<int> RemoveAsync(IEnumerable<Digest> keys, CancellationToken cancellationToken)
+    /// <summary>An entry's snapshot is there with the id it recorded; true for an entry that names none, false for one it names badly.</summary>
+    private async Task<bool> SnapshotPresentAsync(CacheEntry entry, CancellationToken cancellationToken) =>
+        !CacheSnapshot.IsNamedBy(entry.Result)
+        || (CacheSnapshot.Of(entry.Result) is { } snapshot && _snapshots is not null
+            && await _snapshots.ExistsAsync(entry.Key, snapshot, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// Removes entries, their snapshots, and the blobs no other entry references; returns how many blobs
+    /// and snapshots went. Snapshots go first: a failure to remove one leaves its entry, never an
+    /// entry-less snapshot nothing would remove.
+    /// </summary>
+    private async Task<(int Blobs, int Snapshots)> RemoveAsync(IReadOnlyCollection<CacheEntry> entries, CancellationToken cancellationToken)
     {
-        var deleted = 0;
-        foreach (var digest in await _store.DeleteCacheEntriesAsync(keys, cancellationToken).ConfigureAwait(false))
+        var snapshots = 0;
+        foreach (var entry in entries.Where(e => CacheSnapshot.IsNamedBy(e.Result)))
         {
-            deleted += await _blobs.DeleteAsync(digest, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            if (_snapshots is null)
+            {
+                throw new InvalidOperationException($"cache entry {entry.Key} keeps a snapshot, and this index was opened without a snapshot store to remove it from");
+            }
+
+            if (CacheSnapshot.Of(entry.Result) is { } snapshot)
+            {
+                await _snapshots.RemoveAsync(entry.Key, snapshot, cancellationToken).ConfigureAwait(false);
+                snapshots++;
+            }
         }
 
-        return deleted;
+        var blobs = 0;
+        foreach (var digest in await _store.DeleteCacheEntriesAsync(entries.Select(e => e.Key), cancellationToken).ConfigureAwait(false))
+        {
+            blobs += await _blobs.DeleteAsync(digest, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        return (blobs, snapshots);
     }
 }
