@@ -37,6 +37,9 @@ public sealed record SessionOptions
 
     /// <summary>Whether the session is still usable when the executor cannot be reached to reap (commands that only read history).</summary>
     public bool ReapBestEffort { get; init; }
+
+    /// <summary>Whether SDK clients leave the cache alone: every exec and copy runs, and nothing is stored.</summary>
+    public bool NoCache { get; init; }
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Sluice.Cli.Caching;
+using Sluice.Execution.Docker;
 using Sluice.Hosting;
 using Sluice.Model;
 using Sluice.Oci.Layout;
@@ -92,7 +93,8 @@ internal static class CacheCommand
         {
             var report = await index.PruneAsync(new CachePrunePolicy { MaxSize = size, MaxAge = age }, cancellationToken).ConfigureAwait(false);
             await Console.Out.WriteLineAsync(
-                $"Removed {report.EntriesRemoved} entries ({Sizes.Format(report.BytesRemoved)}) and {report.BlobsDeleted} blobs; " +
+                $"Removed {report.EntriesRemoved} entries ({Sizes.Format(report.BytesRemoved)}) and {report.BlobsDeleted} blobs" +
+                (report.SnapshotsRemoved > 0 ? $" and {report.SnapshotsRemoved} images; " : "; ") +
                 $"kept {report.EntriesKept} entries ({Sizes.Format(report.BytesKept)})").ConfigureAwait(false);
             return ExitCodes.Success;
         }, cancellationToken).ConfigureAwait(false);
@@ -118,6 +120,7 @@ internal static class CacheCommand
         }
     }
 
+    /// <summary>The index, with the Docker daemon as the store of SDK entries' snapshot images, so that pruning removes them too.</summary>
     private static CacheIndex Index(LocalSession session, OciLayout blobs) =>
-        new(session.Store, blobs, new CacheLeases(session.Home.CacheLeases), TimeProvider.System);
+        new(session.Store, blobs, new CacheLeases(session.Home.CacheLeases), TimeProvider.System, session.Executor as DockerExecutor);
 }

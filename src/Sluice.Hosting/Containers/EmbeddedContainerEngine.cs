@@ -5,6 +5,7 @@ using Sluice.Engine.Caching;
 using Sluice.Engine.Execution;
 using Sluice.Execution.Docker;
 using Sluice.Sdk.Containers;
+using Sluice.Store.Caching;
 using Sluice.Store.Trees;
 
 namespace Sluice.Hosting.Containers;
@@ -13,24 +14,33 @@ namespace Sluice.Hosting.Containers;
 /// Evaluates the op graph of an SDK program on the local Docker daemon. Each op is evaluated once, by
 /// whichever value first needs it, and concurrent callers share that evaluation; ops that do not depend
 /// on each other run at the same time. An exec or copy runs on its parent's image and is committed to a
-/// new one; the images of a client are removed when it is disposed.
+/// new one, which the cache keeps by key when the client caches (see <c>EmbeddedContainerEngine.Cache.cs</c>);
+/// the images the cache does not keep are removed when the client is disposed.
 /// </summary>
 internal sealed partial class EmbeddedContainerEngine : IContainerEngine
 {
     private readonly LocalSession _session;
     private readonly DockerExecutor _docker;
+    private readonly CacheIndex? _cache;
     private readonly TreeDigester _digester;
     private readonly OpKeys _keys;
     private readonly SemaphoreSlim _execs;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ConcurrentDictionary<Op, Lazy<Task<ContainerState>>> _states = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<Op, Lazy<Task<ContainerSettings>>> _settings = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentQueue<string> _snapshots = new();
+    private readonly ConcurrentDictionary<string, bool> _cachedSnapshots = new(StringComparer.Ordinal);
     private int _disposed;
 
-    public EmbeddedContainerEngine(LocalSession session, DockerExecutor docker)
+    /// <summary>An engine over a session's Docker daemon.</summary>
+    /// <param name="session">The session, which the engine owns from now on.</param>
+    /// <param name="docker">The session's executor.</param>
+    /// <param name="cache">The cache execs and copies are looked up in and stored to; null runs everything and keeps nothing.</param>
+    public EmbeddedContainerEngine(LocalSession session, DockerExecutor docker, CacheIndex? cache)
     {
         _session = session;
         _docker = docker;
+        _cache = cache;
         _digester = new TreeDigester(session.Home.StatCaches, TimeProvider.System);
         _keys = new OpKeys(DigestHostDirectoryAsync, _lifetime.Token);
         _execs = new SemaphoreSlim(session.EngineOptions.Concurrency);
@@ -64,7 +74,7 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
         }
 
         // Children were committed after their parents: removing in reverse order frees each before its parent.
-        foreach (var image in _snapshots.Reverse())
+        foreach (var image in _snapshots.Reverse().Where(i => !_cachedSnapshots.ContainsKey(i)))
         {
             await _docker.RemoveSnapshotAsync(image, CancellationToken.None).ConfigureAwait(false);
         }
@@ -84,41 +94,36 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
 
     private async Task<ContainerState> EvaluateCoreAsync(ContainerOp op, CancellationToken cancellationToken)
     {
-        // The seam for the cache: the key is known before the op runs.
         var key = await _keys.KeyAsync(op, cancellationToken).ConfigureAwait(false);
         switch (op)
         {
-            case ScratchOp:
-                return ContainerState.Empty(key);
-            case FromOp from:
+            case ExecOp or WithDirectoryOp:
+                return await CachedAsync(op, key, cancellationToken).ConfigureAwait(false);
+            case ScratchOp or FromOp:
                 {
-                    var parent = await StateAsync(from.Parent, cancellationToken).ConfigureAwait(false);
-                    var image = await _docker.ResolveImageAsync(from.Address, ImagePullPolicy.IfNotPresent, cancellationToken).ConfigureAwait(false);
-                    return parent with { Key = key, ImageId = image.ImageId, Workdir = null, LastExec = null };
+                    var settings = await SettingsAsync(op, cancellationToken).ConfigureAwait(false);
+                    return new ContainerState { Key = key, ImageId = settings.Base?.ImageId ?? string.Empty, Settings = settings };
                 }
 
-            case EnvOp env:
+            case EnvOp or WorkdirOp or MountCacheOp:
                 {
-                    var parent = await StateAsync(env.Parent, cancellationToken).ConfigureAwait(false);
-                    return parent with { Key = key, Env = [.. parent.Env.Where(e => e.Key != env.Variable), KeyValuePair.Create(env.Variable, env.Value)] };
+                    var parent = StateAsync((ContainerOp)op.Inputs[0], cancellationToken);
+                    var settings = await SettingsAsync(op, cancellationToken).ConfigureAwait(false);
+                    return await parent.ConfigureAwait(false) with { Key = key, Settings = settings };
                 }
 
-            case WorkdirOp workdir:
-                return await StateAsync(workdir.Parent, cancellationToken).ConfigureAwait(false) with { Key = key, Workdir = workdir.Path };
-            case MountCacheOp cache:
-                {
-                    var parent = await StateAsync(cache.Parent, cancellationToken).ConfigureAwait(false);
-                    return parent with { Key = key, Caches = [.. parent.Caches.Where(c => c.Path != cache.Path), new SnapshotCacheMount(cache.Volume, cache.Path)] };
-                }
-
-            case WithDirectoryOp copy:
-                return await CopyAsync(copy, key, cancellationToken).ConfigureAwait(false);
-            case ExecOp exec:
-                return await ExecAsync(exec, key, cancellationToken).ConfigureAwait(false);
             default:
                 throw new NotSupportedException($"the embedded engine cannot evaluate {op.Name} ops");
         }
     }
+
+    /// <summary>Runs an exec or a copy on its parent's snapshot, which is evaluated first.</summary>
+    private Task<ContainerState> RunAsync(ContainerOp op, string key, CancellationToken cancellationToken) => op switch
+    {
+        ExecOp exec => ExecAsync(exec, key, cancellationToken),
+        WithDirectoryOp copy => CopyAsync(copy, key, cancellationToken),
+        _ => throw new NotSupportedException($"the embedded engine does not run {op.Name} ops on a snapshot"),
+    };
 
     private async Task<ContainerState> ExecAsync(ExecOp exec, string key, CancellationToken cancellationToken)
     {
@@ -128,9 +133,9 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
             RunUid = RunUid,
             ImageId = RootFilesystem(parent, exec),
             Argv = exec.Args,
-            Env = parent.Env,
-            WorkingDir = parent.Workdir,
-            Caches = parent.Caches,
+            Env = parent.Settings.Env,
+            WorkingDir = parent.Settings.Workdir,
+            Caches = parent.Settings.Caches,
             Network = _session.EngineOptions.Network,
         };
         SnapshotExecResult result;
@@ -167,6 +172,33 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
         return parent with { Key = key, ImageId = image };
     }
 
+    /// <summary>The environment, working directory, cache mounts and image of a container, memoized per op.</summary>
+    private Task<ContainerSettings> SettingsAsync(ContainerOp op, CancellationToken cancellationToken)
+    {
+        var settings = _settings.GetOrAdd(op, o => new Lazy<Task<ContainerSettings>>(() => Task.Run(() => SettingsCoreAsync((ContainerOp)o, _lifetime.Token))));
+        return settings.Value.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Settings follow the parent chain alone and run nothing, so a cache hit need not evaluate its parent.</summary>
+    private async Task<ContainerSettings> SettingsCoreAsync(ContainerOp op, CancellationToken cancellationToken)
+    {
+        if (op is ScratchOp)
+        {
+            return new ContainerSettings();
+        }
+
+        var parent = await SettingsAsync((ContainerOp)op.Inputs[0], cancellationToken).ConfigureAwait(false);
+        return op switch
+        {
+            FromOp from => parent with { Base = await _docker.ResolveImageAsync(from.Address, ImagePullPolicy.IfNotPresent, cancellationToken).ConfigureAwait(false), Workdir = null },
+            EnvOp env => parent with { Env = [.. parent.Env.Where(e => e.Key != env.Variable), KeyValuePair.Create(env.Variable, env.Value)] },
+            WorkdirOp workdir => parent with { Workdir = workdir.Path },
+            MountCacheOp cache => parent with { Caches = [.. parent.Caches.Where(c => c.Path != cache.Path), new SnapshotCacheMount(cache.Volume, cache.Path)] },
+            ExecOp or WithDirectoryOp => parent,
+            _ => throw new NotSupportedException($"the embedded engine cannot evaluate {op.Name} ops"),
+        };
+    }
+
     private static string RootFilesystem(ContainerState parent, ContainerOp op) =>
         parent.ImageId.Length > 0
             ? parent.ImageId
@@ -177,6 +209,19 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
 
     private static TreeFilter Filter(HostDirectoryOp directory) => new() { Include = directory.Include, Exclude = directory.Exclude };
 
+    /// <summary>What the ops of a container's parent chain set for its execs; no filesystem is needed to know it.</summary>
+    private sealed record ContainerSettings
+    {
+        public ImmutableArray<KeyValuePair<string, string>> Env { get; init; } = [];
+
+        public string? Workdir { get; init; }
+
+        public ImmutableArray<SnapshotCacheMount> Caches { get; init; } = [];
+
+        /// <summary>The image of the nearest <c>From</c>, or null when there is none.</summary>
+        public ResolvedImage? Base { get; init; }
+    }
+
     /// <summary>What a container op leaves for the ops after it.</summary>
     private sealed record ContainerState
     {
@@ -184,14 +229,8 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
 
         public required string ImageId { get; init; }
 
-        public ImmutableArray<KeyValuePair<string, string>> Env { get; init; } = [];
-
-        public string? Workdir { get; init; }
-
-        public ImmutableArray<SnapshotCacheMount> Caches { get; init; } = [];
+        public required ContainerSettings Settings { get; init; }
 
         public ExecOutput? LastExec { get; init; }
-
-        public static ContainerState Empty(string key) => new() { Key = key, ImageId = string.Empty };
     }
 }

@@ -1,6 +1,8 @@
 using Sluice.Execution.Docker;
 using Sluice.Model.Diagnostics;
+using Sluice.Oci.Layout;
 using Sluice.Sdk.Containers;
+using Sluice.Store.Caching;
 
 namespace Sluice.Hosting.Containers;
 
@@ -12,11 +14,13 @@ public static class SluiceClientConnection
         /// <summary>
         /// A client whose values are evaluated on this machine's Docker daemon, with the configuration a
         /// <c>sluice</c> command would use (<c>sluice.yaml</c>, image mirrors, network mode, concurrency).
-        /// Opening it reaps what dead sluice processes left; disposing it removes its containers and images.
+        /// Opening it reaps what dead sluice processes left. Execs and copies are cached in the state
+        /// directory's cache, their images kept by key, unless <see cref="SessionOptions.NoCache"/> is set;
+        /// disposing the client removes its containers and the images the cache does not keep.
         /// </summary>
         /// <param name="options">The state directory, configuration files and overrides; the defaults when null.</param>
         /// <param name="cancellationToken">Cancels the opening.</param>
-        /// <exception cref="InvalidOperationException">The configuration is invalid, or it names a backend other than Docker.</exception>
+        /// <exception cref="InvalidOperationException">The configuration is invalid, it names a backend other than Docker, or the cache's blob layout is unusable.</exception>
         public static async Task<SluiceClient> ConnectAsync(SessionOptions? options = null, CancellationToken cancellationToken = default)
         {
             var diagnostics = new DiagnosticBag();
@@ -28,7 +32,19 @@ public static class SluiceClientConnection
                 throw new InvalidOperationException($"containers run on the docker executor; this session is configured for \"{session.Executor.Name}\".");
             }
 
-            return new SluiceClient(new EmbeddedContainerEngine(session, docker));
+            CacheIndex? cache = null;
+            if (options?.NoCache != true)
+            {
+                if (OciLayout.Open(session.Home.Blobs, out var error) is not { } blobs)
+                {
+                    await session.DisposeAsync().ConfigureAwait(false);
+                    throw new InvalidOperationException($"the cache's blobs under {session.Home.Blobs} are not usable: {error}");
+                }
+
+                cache = new CacheIndex(session.Store, blobs, new CacheLeases(session.Home.CacheLeases), TimeProvider.System, docker);
+            }
+
+            return new SluiceClient(new EmbeddedContainerEngine(session, docker, cache));
         }
     }
 }

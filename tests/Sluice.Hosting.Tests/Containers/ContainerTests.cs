@@ -110,9 +110,10 @@ public sealed class ContainerTests
     }
 
     [Fact]
-    public async Task No_container_of_the_run_remains_after_an_evaluation_and_its_images_go_with_the_client()
+    public async Task No_container_of_the_run_remains_after_an_evaluation_and_without_the_cache_its_images_go_with_the_client()
     {
-        var test = await _fixture.ConnectAsync();
+        var home = Path.Combine(Path.GetTempPath(), "sluice-container-tests", Guid.NewGuid().ToString("N"));
+        var test = await _fixture.ConnectAsync(home, noCache: true, ownsHome: true);
         ContainerSnapshot snapshot;
         await using (test)
         {
