@@ -26,4 +26,20 @@ public sealed record EngineOptions
 
     /// <summary>The most bytes of one result the engine reads (results have no 4 KB limit here).</summary>
     public int MaxResultBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>Which TaskRuns are cached: those annotated (the default), all but those annotated off, or none.</summary>
+    public CacheMode Cache { get; init; } = CacheMode.Annotated;
+}
+
+/// <summary>Which TaskRuns the cache serves (DESIGN.md section 5: Tekton YAML is cached only where asked).</summary>
+public enum CacheMode
+{
+    /// <summary>TaskRuns whose run, embedded taskSpec or Task says <c>sluice.dev/cache: "true"</c>.</summary>
+    Annotated,
+
+    /// <summary>Every TaskRun but those annotated <c>sluice.dev/cache: "false"</c> (<c>sluice run --cache</c>).</summary>
+    All,
+
+    /// <summary>None, whatever the annotations say (<c>sluice run --no-cache</c>).</summary>
+    Off,
 }

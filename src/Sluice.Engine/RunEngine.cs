@@ -1,3 +1,4 @@
+using Sluice.Engine.Caching;
 using Sluice.Engine.Execution;
 using Sluice.Engine.Pipelines;
 using Sluice.Engine.Runs;
@@ -20,14 +21,14 @@ public sealed class RunEngine
     private readonly TimeProvider _time;
     private readonly IExecutor _executor;
 
-    /// <summary>Makes an engine.</summary>
-    public RunEngine(IExecutor executor, ITaskResolver resolver, IRunObserver observer, EngineOptions options, TimeProvider? time = null, IRunNames? names = null)
+    /// <summary>Makes an engine; with <paramref name="caching"/>, TaskRuns that opt in are cached (<see cref="EngineOptions.Cache"/>).</summary>
+    public RunEngine(IExecutor executor, ITaskResolver resolver, IRunObserver observer, EngineOptions options, TimeProvider? time = null, IRunNames? names = null, TaskRunCaching? caching = null)
     {
         _options = options with { Concurrency = Math.Max(1, options.Concurrency) };
         _names = names ?? RandomRunNames.Instance;
         _time = time ?? TimeProvider.System;
         _executor = executor;
-        _taskRuns = new TaskRunRunner(executor, resolver, observer, _time, _options);
+        _taskRuns = new TaskRunRunner(executor, resolver, observer, _time, _options, caching);
         _pipelineRuns = new PipelineRunRunner(_taskRuns, resolver, observer, _time, _options, _names, new SemaphoreSlim(_options.Concurrency));
     }
 

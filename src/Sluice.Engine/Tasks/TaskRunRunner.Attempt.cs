@@ -16,7 +16,7 @@ public sealed partial class TaskRunRunner
     private static readonly TimeSpan CleanupBudget = TimeSpan.FromSeconds(60);
     private static readonly ContainerWaiting PodInitializing = new() { Reason = "PodInitializing" };
 
-    private async ValueTask<TaskRunStatus> RunAttemptAsync(TaskRun run, TaskSpec resolved, string taskName, int retryCount, TaskRunInvocation invocation, CancellationToken cancellationToken)
+    private async ValueTask<TaskRunStatus> RunAttemptAsync(TaskRun run, TaskSpec resolved, string taskName, int retryCount, TaskRunInvocation invocation, IReadOnlyDictionary<string, ResolvedImage>? resolvedImages, CancellationToken cancellationToken)
     {
         var status = run.Status!.StartTime is null ? run.Status with { StartTime = Now() } : run.Status;
         var timeout = run.Spec.Timeout?.Value ?? _options.DefaultTimeout;
@@ -39,7 +39,7 @@ public sealed partial class TaskRunRunner
             }
 
             plan = _planner.Plan(spec, run, invocation.ClaimName ?? OwnClaims(run));
-            images = await ResolveImagesAsync(plan, token).ConfigureAwait(false);
+            images = resolvedImages ?? await ResolveImagesAsync(plan, token).ConfigureAwait(false);
         }
         catch (TaskRunFailure failure)
         {

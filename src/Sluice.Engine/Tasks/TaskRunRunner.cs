@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Sluice.Engine.Caching;
 using Sluice.Engine.Execution;
 using Sluice.Engine.Runs;
 using Sluice.Model.Pipelines;
@@ -20,11 +21,13 @@ public sealed partial class TaskRunRunner
     private readonly TimeProvider _time;
     private readonly EngineOptions _options;
     private readonly SandboxPlanner _planner;
+    private readonly TaskRunCaching? _caching;
 
-    /// <summary>Makes a runner.</summary>
-    public TaskRunRunner(IExecutor executor, ITaskResolver resolver, IRunObserver observer, TimeProvider time, EngineOptions options)
+    /// <summary>Makes a runner; with <paramref name="caching"/>, TaskRuns that opt in (<see cref="EngineOptions.Cache"/>) are cached.</summary>
+    public TaskRunRunner(IExecutor executor, ITaskResolver resolver, IRunObserver observer, TimeProvider time, EngineOptions options, TaskRunCaching? caching = null)
     {
         _executor = executor;
+        _caching = caching;
         _resolver = resolver;
         _observer = observer;
         _time = time;
@@ -48,6 +51,7 @@ public sealed partial class TaskRunRunner
 
         TaskSpec spec;
         string taskName;
+        CacheRequest? cacheRequest = null;
         try
         {
             (spec, taskName) = Resolve(invocation);
@@ -56,6 +60,10 @@ public sealed partial class TaskRunRunner
             TaskRunChecks.ValidateArrayIndexes(spec, run.Spec.Params);
             TaskRunChecks.ValidateWorkspaces(spec, run.Spec.Workspaces);
             TaskRunChecks.ValidateOverrides(spec, run.Spec);
+            if (_caching is not null && _options.Cache != CacheMode.Off)
+            {
+                cacheRequest = CacheRequest.For(run, TaskAnnotations(run), spec, _options.Cache);
+            }
         }
         catch (TaskRunFailure failure)
         {
@@ -63,11 +71,32 @@ public sealed partial class TaskRunRunner
         }
 
         status = status with { TaskSpec = spec };
+        CacheWork? cache = null;
+        if (cacheRequest is not null)
+        {
+            try
+            {
+                cache = await ClaimAsync(_caching!, run, spec, taskName, cacheRequest, invocation, cancellationToken).ConfigureAwait(false);
+                if (cache?.Claim.Hit is { } hit)
+                {
+                    var restored = await RestoreAsync(_caching!, cache, hit, spec, status, cancellationToken).ConfigureAwait(false);
+                    run = Annotate(run, (CacheAnnotations.Key, hit.Key.ToString()), (CacheAnnotations.Hit, "true"), (CacheAnnotations.Source, hit.Result.SourceTaskRun ?? string.Empty), (CacheAnnotations.SourceRun, hit.Result.SourceRun ?? string.Empty));
+                    return await FinishAsync(run, invocation, restored, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (IsCacheFailure(e))
+            {
+                run = Annotate(run, (CacheAnnotations.Error, e.Message));
+                cache = null;
+            }
+        }
+
+        await using var lease = cache?.Claim.Lease;
         var retriesStatus = ImmutableArray<TaskRunStatus>.Empty;
         var retries = Math.Max(0, run.Spec.Retries ?? 0);
         while (true)
         {
-            var attempt = await RunAttemptAsync(run with { Status = status }, spec, taskName, retriesStatus.Length, invocation, cancellationToken).ConfigureAwait(false);
+            var attempt = await RunAttemptAsync(run with { Status = status }, spec, taskName, retriesStatus.Length, invocation, retriesStatus.IsEmpty ? cache?.Images : null, cancellationToken).ConfigureAwait(false);
             var succeeded = attempt.Conditions[0].Status == "True";
             var stopped = attempt.Conditions[0].Reason == "TaskRunCancelled";
             if (succeeded || stopped || retriesStatus.Length >= retries || cancellationToken.IsCancellationRequested)
@@ -76,6 +105,11 @@ public sealed partial class TaskRunRunner
                 if (!succeeded && invocation.IgnoreFailure && !stopped)
                 {
                     final = final with { Conditions = [Failed("FailureIgnored", final.Conditions[0].Message ?? string.Empty)] };
+                }
+
+                if (cache is not null)
+                {
+                    run = await StoreIfSucceededAsync(cache, run, invocation, final, succeeded, cancellationToken).ConfigureAwait(false);
                 }
 
                 return await FinishAsync(run, invocation, final, cancellationToken).ConfigureAwait(false);
@@ -96,6 +130,32 @@ public sealed partial class TaskRunRunner
             await EmitAsync(run, invocation, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Failures are never stored; a success is, under the key the run claimed.</summary>
+    private async ValueTask<TaskRun> StoreIfSucceededAsync(CacheWork cache, TaskRun run, TaskRunInvocation invocation, TaskRunStatus final, bool succeeded, CancellationToken cancellationToken)
+    {
+        run = Annotate(run, (CacheAnnotations.Key, cache.Key.ToString()), (CacheAnnotations.Hit, "false"));
+        if (!succeeded || cancellationToken.IsCancellationRequested)
+        {
+            return run;
+        }
+
+        try
+        {
+            await StoreAsync(_caching!, cache, run, invocation, final, cancellationToken).ConfigureAwait(false);
+            return run;
+        }
+        catch (Exception e) when (IsCacheFailure(e) || e is OperationCanceledException)
+        {
+            return Annotate(run, (CacheAnnotations.Error, e.Message));
+        }
+    }
+
+    /// <summary>The annotations of the Task a TaskRun refers to, which caching reads after the TaskRun's own.</summary>
+    private ImmutableSortedDictionary<string, string>? TaskAnnotations(TaskRun run) =>
+        run.Spec.TaskRef is { Name: { } name, Resolver: null, ApiVersion: null }
+            ? _resolver.FindTask(name, run.Metadata.Namespace ?? _options.DefaultNamespace)?.Metadata.Annotations
+            : null;
 
     private (TaskSpec Spec, string TaskName) Resolve(TaskRunInvocation invocation)
     {

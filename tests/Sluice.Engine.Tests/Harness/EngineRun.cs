@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
+using Sluice.Engine.Caching;
 using Sluice.Engine.Runs;
 using Sluice.Model.Diagnostics;
 using Sluice.Model.Loading;
@@ -37,6 +38,12 @@ public sealed class EngineRun
     /// <summary>Whether the YAML may have static validation errors (for tests of what the engine does at run start).</summary>
     public bool AllowInvalid { get; init; }
 
+    /// <summary>The cache TaskRuns that opt in use; none by default.</summary>
+    public TaskRunCaching? Caching { get; init; }
+
+    /// <summary>Which TaskRuns are cached, as <c>--cache</c> and <c>--no-cache</c> set it.</summary>
+    public CacheMode CacheMode { get; init; } = CacheMode.Annotated;
+
     /// <summary>The executor, for timings and sandbox counts.</summary>
     public RecordingExecutor Executor { get; }
 
@@ -59,8 +66,8 @@ public sealed class EngineRun
 
         var run = resources.Runs.Single().Resource;
         var observer = new Collector();
-        var options = new EngineOptions { Concurrency = Concurrency };
-        var engine = new RunEngine(Executor, new ResourceSetResolver(resources), observer, options, Time, new FixedRunNames());
+        var options = new EngineOptions { Concurrency = Concurrency, Cache = CacheMode };
+        var engine = new RunEngine(Executor, new ResourceSetResolver(resources), observer, options, Time, new FixedRunNames(), Caching);
         var running = engine.RunAsync(engine.Prepare(run), cancellationToken);
         if (Time is { } time)
         {

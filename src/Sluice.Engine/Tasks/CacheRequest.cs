@@ -1,0 +1,70 @@
+using System.Collections.Immutable;
+using Sluice.Engine.Caching;
+using Sluice.Model.Runs;
+using Sluice.Model.Tasks;
+
+namespace Sluice.Engine.Tasks;
+
+/// <summary>What a TaskRun asks of the cache: the workspace paths it reads and those it writes.</summary>
+/// <param name="Inputs">Paths whose content enters the key.</param>
+/// <param name="Outputs">Paths stored after a success and restored on a hit.</param>
+public sealed record CacheRequest(ImmutableArray<CachedPath> Inputs, ImmutableArray<CachedPath> Outputs)
+{
+    /// <summary>
+    /// Whether a TaskRun is cached, and with which paths. Each annotation is read from the TaskRun
+    /// (which carries its PipelineRun's, its embedded taskSpec's and its taskRunSpecs' metadata) and
+    /// then from the Task, the TaskRun winning as in Tekton. With <see cref="CacheMode.All"/> a TaskRun
+    /// that says nothing is cached; <c>"false"</c> always opts out; <see cref="CacheMode.Off"/> caches none.
+    /// </summary>
+    /// <returns>The request, or null when the TaskRun is not cached.</returns>
+    /// <exception cref="TaskRunFailure">An annotation is malformed or names a workspace the Task does not declare.</exception>
+    public static CacheRequest? For(TaskRun run, IReadOnlyDictionary<string, string>? taskAnnotations, TaskSpec spec, CacheMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(spec);
+        if (mode == CacheMode.Off)
+        {
+            return null;
+        }
+
+        string? Read(string name) => run.Metadata.Annotations.TryGetValue(name, out var value) ? value : taskAnnotations?.GetValueOrDefault(name);
+        var flag = Read(CacheAnnotations.Cache)?.Trim();
+        bool cached;
+        if (flag is null)
+        {
+            cached = mode == CacheMode.All;
+        }
+        else if (bool.TryParse(flag, out var parsed))
+        {
+            cached = parsed;
+        }
+        else
+        {
+            throw Invalid($"annotation {CacheAnnotations.Cache} is \"{flag}\"; write \"true\" or \"false\"");
+        }
+
+        if (!cached)
+        {
+            return null;
+        }
+
+        return new CacheRequest(Paths(CacheAnnotations.Inputs, Read(CacheAnnotations.Inputs), spec), Paths(CacheAnnotations.Outputs, Read(CacheAnnotations.Outputs), spec));
+    }
+
+    private static ImmutableArray<CachedPath> Paths(string annotation, string? text, TaskSpec spec)
+    {
+        var paths = CachedPath.ParseList(annotation, text, out var error) ?? throw Invalid(error!);
+        foreach (var path in paths)
+        {
+            if (spec.Workspaces.All(w => w.Name != path.Workspace))
+            {
+                var declared = spec.Workspaces.IsEmpty ? "the Task declares no workspaces" : "the Task declares " + string.Join(", ", spec.Workspaces.Select(w => w.Name));
+                throw Invalid($"annotation {annotation} names workspace \"{path.Workspace}\" in \"{path}\", but {declared}");
+            }
+        }
+
+        return paths;
+    }
+
+    private static TaskRunFailure Invalid(string message) => new("TaskRunValidationFailed", message);
+}
