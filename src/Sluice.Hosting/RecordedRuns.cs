@@ -1,4 +1,5 @@
 using Sluice.Engine;
+using Sluice.Engine.Caching;
 using Sluice.Engine.Runs;
 using Sluice.Model;
 using Sluice.Store;
@@ -37,9 +38,11 @@ public static class RecordedRuns
     /// <param name="prepared">The run, from <see cref="PrepareAsync"/>.</param>
     /// <param name="display">Shows progress.</param>
     /// <param name="definition">The stored definition it was started from, if any.</param>
+    /// <param name="cache">Which TaskRuns are cached (<c>--cache</c>, <c>--no-cache</c>, or the annotations).</param>
+    /// <param name="caching">The cache (<see cref="Caching.TaskRunCaches.Open"/>), or null to cache nothing.</param>
     /// <param name="onStoreError">Told when the history cannot be written; the run goes on.</param>
     /// <param name="cancellationToken">Cancels the run (Ctrl-C).</param>
-    public static async Task<IResource> RunAsync(this LocalSession session, ITaskResolver resolver, IResource prepared, IRunObserver display, DefinitionVersion? definition, Action<Exception> onStoreError, CancellationToken cancellationToken)
+    public static async Task<IResource> RunAsync(this LocalSession session, ITaskResolver resolver, IResource prepared, IRunObserver display, DefinitionVersion? definition, CacheMode cache, TaskRunCaching? caching, Action<Exception> onStoreError, CancellationToken cancellationToken)
     {
         var uid = prepared.Metadata.Uid ?? throw new ArgumentException("the run has no uid; prepare it first", nameof(prepared));
         var recording = new RecordingResolver(resolver);
@@ -54,7 +57,10 @@ public static class RecordedRuns
             var poll = PollCancelAsync(session.Store, uid, cancelled, stopPolling.Token);
             try
             {
-                var engine = session.CreateEngine(recording, new CompositeRunObserver(logs, recorder, display));
+                var observer = new CompositeRunObserver(logs, recorder, display);
+                var engine = caching is null || cache == CacheMode.Off
+                    ? session.CreateEngine(recording, observer)
+                    : new RunEngine(session.Executor, recording, observer, session.EngineOptions with { Cache = cache }, caching: caching);
                 return await engine.RunAsync(prepared, cancelled.Token).ConfigureAwait(false);
             }
             finally

@@ -2,8 +2,10 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using Sluice.Cli.Rendering;
 using Sluice.Engine;
+using Sluice.Engine.Caching;
 using Sluice.Engine.Runs;
 using Sluice.Hosting;
+using Sluice.Hosting.Caching;
 using Sluice.Model;
 using Sluice.Model.Diagnostics;
 using Sluice.Model.Kubernetes;
@@ -26,12 +28,14 @@ internal static class RunCommand
     internal static readonly Option<string?> Network = new("--network") { Description = "Sandbox network: bridge (default), host or none" };
     internal static readonly Option<int?> Concurrency = new("--concurrency") { Description = "How many TaskRuns run at once (default: at least 8)" };
     private static readonly Option<string?> Namespace = new("--namespace", "-n") { Description = "The namespace runs belong to (default: default)" };
+    private static readonly Option<bool> Cache = new("--cache") { Description = "Cache every TaskRun, as if the run had the annotation sluice.dev/cache: \"true\" (a Task that says \"false\" stays uncached)" };
+    private static readonly Option<bool> NoCache = new("--no-cache") { Description = "Cache no TaskRun, whatever the annotations say: every step runs and nothing is stored" };
 
     public static Command Create()
     {
         var command = new Command("run", "Run the TaskRuns and PipelineRuns in FILES, or a Pipeline or Task by name, showing each task and step live.\n\nExamples:\n  sluice run examples/hello-world/\n  sluice run --pipeline build -p revision=main -w source=emptyDir pipeline.yaml\n  sluice run --task echo -p message=hi --executor host task.yaml")
         {
-            FilesArgument, Pipeline, TaskName, Params, Workspaces, Timeout, Executor, Network, Concurrency, Namespace,
+            FilesArgument, Pipeline, TaskName, Params, Workspaces, Timeout, Executor, Network, Concurrency, Namespace, Cache, NoCache,
             CommonOptions.Config, CommonOptions.ImageMap, CommonOptions.Quiet, CommonOptions.NoColor,
         };
         command.SetAction(ExecuteAsync);
@@ -74,6 +78,7 @@ internal static class RunCommand
             }
         }
 
+        var cache = CacheModeOf(parse, diagnostics);
         if (diagnostics.HasErrors)
         {
             DiagnosticPrinter.Print(diagnostics.ToImmutable(), Console.Error, color);
@@ -109,10 +114,16 @@ internal static class RunCommand
         await using (session.ConfigureAwait(false))
         {
             var terminal = new Terminal(color: parse.GetValue(CommonOptions.NoColor) ? false : null);
+            TaskRunCaching? caching = null;
+            if (cache != CacheMode.Off && (caching = TaskRunCaches.Open(session, out var cacheError)) is null)
+            {
+                await Console.Error.WriteLineAsync($"warning: the cache is not usable ({cacheError}); every TaskRun runs and nothing is stored").ConfigureAwait(false);
+            }
+
             var failed = false;
             foreach (var run in runs)
             {
-                var outcome = await RunOneAsync(session, ResolverFor(run), run.Resource, terminal, parse.GetValue(CommonOptions.Quiet), definition, cancellationToken).ConfigureAwait(false);
+                var outcome = await RunOneAsync(session, ResolverFor(run), run.Resource, terminal, parse.GetValue(CommonOptions.Quiet), definition, cache, caching, cancellationToken).ConfigureAwait(false);
                 failed |= outcome != "True";
             }
 
@@ -120,12 +131,12 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<string> RunOneAsync(LocalSession session, ITaskResolver resolver, IResource resource, Terminal terminal, bool quiet, DefinitionVersion? definition, CancellationToken cancellationToken)
+    private static async Task<string> RunOneAsync(LocalSession session, ITaskResolver resolver, IResource resource, Terminal terminal, bool quiet, DefinitionVersion? definition, CacheMode cache, TaskRunCaching? caching, CancellationToken cancellationToken)
     {
         using var renderer = new LiveRenderer(terminal, showLogs: !quiet);
         var prepared = await session.PrepareAsync(resource, cancellationToken).ConfigureAwait(false);
         var storeWarned = 0;
-        var finished = await session.RunAsync(resolver, prepared, renderer, definition, e =>
+        var finished = await session.RunAsync(resolver, prepared, renderer, definition, cache, caching, e =>
         {
             if (Interlocked.Exchange(ref storeWarned, 1) == 0)
             {
@@ -243,6 +254,22 @@ internal static class RunCommand
             },
             _ => resource,
         };
+    }
+
+    /// <summary>
+    /// <c>--cache</c> caches every TaskRun that does not opt out, <c>--no-cache</c> none; without either the
+    /// annotations decide. Commands that start runs without these options (start, rerun) keep the annotations.
+    /// </summary>
+    private static CacheMode CacheModeOf(ParseResult parse, DiagnosticBag diagnostics)
+    {
+        var all = parse.GetResult(Cache) is not null && parse.GetValue(Cache);
+        var none = parse.GetResult(NoCache) is not null && parse.GetValue(NoCache);
+        if (all && none)
+        {
+            diagnostics.Add(SourceLocation.None, string.Empty, "--cache and --no-cache cannot be used together", "give one of them");
+        }
+
+        return none ? CacheMode.Off : all ? CacheMode.All : CacheMode.Annotated;
     }
 
     private static Duration? ParseTimeout(string? text, DiagnosticBag diagnostics)

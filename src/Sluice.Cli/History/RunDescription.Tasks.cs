@@ -23,9 +23,10 @@ internal static partial class RunDescription
         }
 
         var table = new TextTable("NAME", "TASK NAME", "STARTED", "DURATION", "STATUS");
-        foreach (var (child, _) in children.OrderBy(c => c.Summary.Started ?? DateTimeOffset.MaxValue).ThenBy(c => c.Summary.Seq))
+        foreach (var (child, run) in children.OrderBy(c => c.Summary.Started ?? DateTimeOffset.MaxValue).ThenBy(c => c.Summary.Seq))
         {
-            table.Add(child.Name, child.PipelineTask ?? child.DefinitionName, child.Started is { } s ? Ages.Human(now - s) + " ago" : "---", Ages.Duration(child.Started, child.Completed), Outcome(child));
+            var outcome = CachedFrom(run) is { } source ? $"{Outcome(child)} (cached from {source})" : Outcome(child);
+            table.Add(child.Name, child.PipelineTask ?? child.DefinitionName, child.Started is { } s ? Ages.Human(now - s) + " ago" : "---", Ages.Duration(child.Started, child.Completed), outcome);
         }
 
         table.Write(output, " ");
@@ -39,7 +40,8 @@ internal static partial class RunDescription
             foreach (var step in run?.Status?.Steps ?? [])
             {
                 var terminated = step.Terminated;
-                var status = terminated is null ? (step.Running is not null ? "Running" : step.Waiting?.Reason ?? "Waiting") : step.TerminationReason ?? terminated.Reason ?? "Completed";
+                var status = terminated is null ? (step.Running is not null ? "Running" : step.Waiting?.Reason ?? "Waiting")
+                    : CachedFrom(run) is not null ? "Cached" : step.TerminationReason ?? terminated.Reason ?? "Completed";
                 var started = Engine.Runs.Timestamps.Parse(terminated?.StartedAt ?? step.Running?.StartedAt);
                 var finished = Engine.Runs.Timestamps.Parse(terminated?.FinishedAt);
                 table.Add(child.PipelineTask ?? child.Name, step.Name, status, terminated is null ? "---" : terminated.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture), Ages.Duration(started, finished));

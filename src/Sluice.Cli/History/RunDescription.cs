@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Sluice.Engine.Caching;
 using Sluice.Model;
 using Sluice.Model.Diagnostics;
 using Sluice.Model.Loading;
@@ -51,6 +52,11 @@ internal static partial class RunDescription
         if (!string.IsNullOrEmpty(summary.Message))
         {
             output.Write($" Message: {summary.Message}\n");
+        }
+
+        if (run is TaskRun && CachedFrom(run) is { } source)
+        {
+            output.Write($" Cached:  from {source} (run {run.Metadata.Annotations.GetValueOrDefault(CacheAnnotations.SourceRun)}), key {run.Metadata.Annotations.GetValueOrDefault(CacheAnnotations.Key)}\n");
         }
 
         WriteTimeouts(output, run);
@@ -159,6 +165,10 @@ internal static partial class RunDescription
         "Unknown" => summary.Reason ?? "Running",
         _ => summary.Reason ?? (summary.Succeeded == "True" ? "Succeeded" : "Failed"),
     };
+
+    /// <summary>The TaskRun a cache hit restored a run from, or null when it was not one.</summary>
+    private static string? CachedFrom(IResource? run) =>
+        run?.Metadata.Annotations.GetValueOrDefault(CacheAnnotations.Hit) == "true" ? run.Metadata.Annotations.GetValueOrDefault(CacheAnnotations.Source) ?? string.Empty : null;
 
     private static void Section(TextWriter output, string title) => output.Write($"\n{title}\n\n");
 

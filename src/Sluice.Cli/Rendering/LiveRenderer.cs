@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Sluice.Engine.Caching;
 using Sluice.Engine.Runs;
 
 namespace Sluice.Cli.Rendering;
@@ -145,6 +146,15 @@ public sealed class LiveRenderer : IRunObserver, IDisposable
             return;
         }
 
+        if (run.Metadata.Annotations.GetValueOrDefault(CacheAnnotations.Hit) == "true" && task.CachedFrom is null)
+        {
+            task.CachedFrom = run.Metadata.Annotations.GetValueOrDefault(CacheAnnotations.Source) ?? string.Empty;
+            if (updated.PipelineTask is null)
+            {
+                Announce($"{_terminal.Paint("✓", Tint.Green)} {name} cached (from {task.CachedFrom})");
+            }
+        }
+
         if (updated.PipelineTask is null && _progress.Kind == "TaskRun")
         {
             _progress.Condition = status.Conditions.FirstOrDefault();
@@ -182,7 +192,7 @@ public sealed class LiveRenderer : IRunObserver, IDisposable
                 step.Finished = updated.Time;
                 step.ExitCode = terminated.ExitCode;
                 step.TerminationReason = state.TerminationReason;
-                if (!_terminal.IsInteractive || terminated.ExitCode != 0)
+                if (task.CachedFrom is null && (!_terminal.IsInteractive || terminated.ExitCode != 0))
                 {
                     var mark = state.TerminationReason == "Skipped" ? _terminal.Paint("↷", Tint.Magenta)
                         : terminated.ExitCode == 0 ? _terminal.Paint("✓", Tint.Green)
@@ -208,7 +218,7 @@ public sealed class LiveRenderer : IRunObserver, IDisposable
             var condition = task.Condition;
             var took = Durations.Format(task.Finished.Value - (task.Started ?? updated.Time));
             var line = condition?.Status == "True"
-                ? $"{_terminal.Paint("✓", Tint.Green)} {label} {condition.Reason} in {took}"
+                ? $"{_terminal.Paint("✓", Tint.Green)} {label} {condition.Reason} {(task.CachedFrom is { } source ? $"cached (from {source})" : "in " + took)}"
                 : $"{_terminal.Paint("✗", Tint.Red)} {label} {condition?.Reason} in {took}: {condition?.Message}";
             Announce(line);
         }
@@ -363,7 +373,8 @@ public sealed class LiveRenderer : IRunObserver, IDisposable
             else if (task.Finished is { } finished)
             {
                 var ok = task.Condition?.Status == "True";
-                state = _terminal.Paint((ok ? "✓ " : "✗ ") + Pad(task.Key) + " " + task.Condition?.Reason, ok ? Tint.Green : Tint.Red) + " " + Durations.Format(finished - (task.Started ?? finished));
+                state = _terminal.Paint((ok ? "✓ " : "✗ ") + Pad(task.Key) + " " + task.Condition?.Reason, ok ? Tint.Green : Tint.Red) + " "
+                    + (task.CachedFrom is null ? Durations.Format(finished - (task.Started ?? finished)) : _terminal.Paint("cached", Tint.Dim));
             }
             else
             {

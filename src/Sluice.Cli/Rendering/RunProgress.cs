@@ -46,6 +46,9 @@ internal sealed class TaskProgress
 
     public string? SkipReason { get; set; }
 
+    /// <summary>The TaskRun a cache hit restored this one from, when it was one.</summary>
+    public string? CachedFrom { get; set; }
+
     public int Attempt { get; set; }
 
     public List<StepProgress> Steps { get; } = [];
