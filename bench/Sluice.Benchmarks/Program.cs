@@ -22,6 +22,9 @@ foreach (var suite in suites)
         case "matrix":
             figures.Add(await MatrixBenchmark.RunAsync(Setting("SLUICE_BINARY", "artifacts/sluice/sluice")));
             break;
+        case "sdk-cache":
+            figures.AddRange(await SdkCacheBenchmark.RunAsync());
+            break;
         case "history":
             figures.AddRange(await HistoryBenchmarks.RunAsync(Setting("SLUICE_BINARY", "artifacts/sluice/sluice")));
             break;
@@ -29,7 +32,7 @@ foreach (var suite in suites)
             figures.Add(ValidateBenchmark.Run(Setting("SLUICE_BINARY", "artifacts/sluice/sluice"), Setting("SLUICE_CONFORMANCE_DIR", "../shared/conformance")));
             break;
         default:
-            Console.Error.WriteLine($"unknown suite {suite}; known: engine, engine-small, docker, host, history, matrix, validate");
+            Console.Error.WriteLine($"unknown suite {suite}; known: engine, engine-small, docker, sdk-cache, host, history, matrix, validate");
             return 2;
     }
 }
