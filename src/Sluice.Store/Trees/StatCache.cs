@@ -52,6 +52,9 @@ internal sealed class StatCache
         return new StatCache(entries);
     }
 
+    /// <summary>How many files it holds.</summary>
+    public int Count => _entries.Count;
+
     /// <summary>The digest recorded for a file, when its stat still matches.</summary>
     public byte[]? Find(string relativePath, FileStatus status) =>
         _entries.TryGetValue(relativePath, out var entry) && entry.Size == status.Size && entry.Inode == status.Inode &&

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Sluice.Engine.Caching;
@@ -56,29 +57,63 @@ public sealed class TreeDigester : ITreeDigester
             walk.Add(entry);
         }
 
-        StatCache.Save(statePath, walk.Seen);
-
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (path, mode, content) in walk.Entries.OrderBy(e => e.Path, StringComparer.Ordinal))
+        if (walk.FilesHashed > 0 || walk.Seen.Count != walk.Cache.Count)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes($"{mode}\0{path}\0{content}\0"));
+            StatCache.Save(statePath, walk.Seen);
         }
 
         return new TreeDigest
         {
-            Digest = Oci.Digest.Parse("sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset())),
+            Digest = Oci.Digest.Parse("sha256:" + Convert.ToHexStringLower(Hash(walk.Entries))),
             Files = walk.Entries.Count,
             FilesHashed = walk.FilesHashed,
             BytesHashed = walk.BytesHashed,
         };
     }
 
+    /// <summary>SHA-256 over the entries in path order, each as <c>MODE\0PATH\0CONTENT\0</c>, written into one reused buffer.</summary>
+    private static byte[] Hash(List<Entry> entries)
+    {
+        entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        foreach (var entry in entries)
+        {
+            buffer.ResetWrittenCount();
+            Encoding.ASCII.GetBytes(entry.Mode, buffer);
+            buffer.Write<byte>([0]);
+            Encoding.UTF8.GetBytes(entry.Path, buffer);
+            buffer.Write<byte>([0]);
+            if (entry.Digest is { } digest)
+            {
+                buffer.Write("sha256:"u8);
+                var hex = buffer.GetSpan(64);
+                Convert.TryToHexStringLower(digest, hex, out var written);
+                buffer.Advance(written);
+            }
+            else
+            {
+                Encoding.UTF8.GetBytes(entry.LinkTarget ?? string.Empty, buffer);
+            }
+
+            buffer.Write<byte>([0]);
+            hash.AppendData(buffer.WrittenSpan);
+        }
+
+        return hash.GetHashAndReset();
+    }
+
     private static string Describe(TreeFilter filter) =>
         $"{string.Join('\n', filter.Include)}\0{string.Join('\n', filter.Exclude)}\0{filter.UseGitignore}";
 
+    /// <summary>One file or link of the tree: its Git mode, and its content digest or link target.</summary>
+    private readonly record struct Entry(string Path, string Mode, byte[]? Digest, string? LinkTarget);
+
     private sealed class Walk(StatCache cache, long trustedBefore)
     {
-        public List<(string Path, string Mode, string Content)> Entries { get; } = [];
+        public StatCache Cache => cache;
+
+        public List<Entry> Entries { get; } = [];
 
         public Dictionary<string, StatCache.Entry> Seen { get; } = new(StringComparer.Ordinal);
 
@@ -90,11 +125,11 @@ public sealed class TreeDigester : ITreeDigester
         {
             var status = entry.Status;
             Entries.Add(status.IsFile
-                ? (entry.RelativePath, status.IsExecutable ? "100755" : "100644", FileDigest(entry.FullPath, entry.RelativePath, status))
-                : (entry.RelativePath, "120000", new FileInfo(entry.FullPath).LinkTarget ?? string.Empty));
+                ? new Entry(entry.RelativePath, status.IsExecutable ? "100755" : "100644", FileDigest(entry.FullPath, entry.RelativePath, status), null)
+                : new Entry(entry.RelativePath, "120000", null, new FileInfo(entry.FullPath).LinkTarget ?? string.Empty));
         }
 
-        private string FileDigest(string path, string relative, FileStatus status)
+        private byte[] FileDigest(string path, string relative, FileStatus status)
         {
             var digest = cache.Find(relative, status);
             if (digest is null)
@@ -110,7 +145,7 @@ public sealed class TreeDigester : ITreeDigester
                 Seen[relative] = StatCache.Entry.Of(status, digest);
             }
 
-            return "sha256:" + Convert.ToHexStringLower(digest);
+            return digest;
         }
     }
 }
