@@ -25,6 +25,9 @@ foreach (var suite in suites)
         case "sdk-cache":
             figures.AddRange(await SdkCacheBenchmark.RunAsync());
             break;
+        case "tree":
+            figures.Add(await TreeBenchmark.RunAsync());
+            break;
         case "history":
             figures.AddRange(await HistoryBenchmarks.RunAsync(Setting("SLUICE_BINARY", "artifacts/sluice/sluice")));
             break;
@@ -32,7 +35,7 @@ foreach (var suite in suites)
             figures.Add(ValidateBenchmark.Run(Setting("SLUICE_BINARY", "artifacts/sluice/sluice"), Setting("SLUICE_CONFORMANCE_DIR", "../shared/conformance")));
             break;
         default:
-            Console.Error.WriteLine($"unknown suite {suite}; known: engine, engine-small, docker, sdk-cache, host, history, matrix, validate");
+            Console.Error.WriteLine($"unknown suite {suite}; known: engine, engine-small, docker, sdk-cache, host, history, matrix, tree, validate");
             return 2;
     }
 }
