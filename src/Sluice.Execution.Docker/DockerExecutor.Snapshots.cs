@@ -35,7 +35,17 @@ public sealed partial class DockerExecutor
             NetworkMode.None => "none",
             _ => "bridge",
         };
-        parameters.HostConfig.Mounts = [.. spec.Caches.Select(CacheMount)];
+        using var secrets = spec.SecretEnv.Length > 0 || spec.SecretFiles.Length > 0 ? SecretDirectory.Create() : null;
+        foreach (var (file, index) in spec.SecretFiles.Select((f, i) => (f, i)))
+        {
+            secrets!.Mount($"file-{index}", file.Content.Span, file.Path, ReadOnlyFile);
+        }
+
+        parameters.HostConfig.Mounts = [.. spec.Caches.Select(CacheMount), .. secrets?.Mounts ?? []];
+        if (spec.SecretEnv.Length > 0)
+        {
+            return await ExecBesideHolderAsync(spec, parameters, secrets!, cancellationToken).ConfigureAwait(false);
+        }
 
         var id = await CreateSnapshotContainerAsync(parameters, cancellationToken).ConfigureAwait(false);
         Task removal = Task.CompletedTask;

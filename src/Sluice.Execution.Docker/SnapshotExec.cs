@@ -26,6 +26,24 @@ public sealed record SnapshotExec
 
     /// <summary>The network the process sees.</summary>
     public NetworkMode Network { get; init; } = NetworkMode.Bridge;
+
+    /// <summary>
+    /// Environment variables that reach the process alone, over <see cref="Env"/>: they are never in the
+    /// container's configuration, so the committed image does not hold them.
+    /// </summary>
+    public ImmutableArray<KeyValuePair<string, string>> SecretEnv { get; init; } = [];
+
+    /// <summary>Files mounted read-only from outside the container's filesystem, so the committed image does not hold them.</summary>
+    public ImmutableArray<SnapshotSecretFile> SecretFiles { get; init; } = [];
+}
+
+/// <summary>A secret file of a snapshot exec.</summary>
+/// <param name="Path">The absolute path in the container.</param>
+/// <param name="Content">The file's bytes.</param>
+public sealed record SnapshotSecretFile(string Path, ReadOnlyMemory<byte> Content)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"secret file {Path}";
 }
 
 /// <summary>A persistent cache volume mounted into a snapshot exec.</summary>
