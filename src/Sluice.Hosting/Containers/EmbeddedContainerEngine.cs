@@ -105,7 +105,7 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
                     return new ContainerState { Key = key, ImageId = settings.Base?.ImageId ?? string.Empty, Settings = settings };
                 }
 
-            case EnvOp or WorkdirOp or MountCacheOp:
+            case EnvOp or WorkdirOp or MountCacheOp or SecretVariableOp or MountSecretOp:
                 {
                     var parent = StateAsync((ContainerOp)op.Inputs[0], cancellationToken);
                     var settings = await SettingsAsync(op, cancellationToken).ConfigureAwait(false);
@@ -128,6 +128,8 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
     private async Task<ContainerState> ExecAsync(ExecOp exec, string key, CancellationToken cancellationToken)
     {
         var parent = await StateAsync(exec.Parent, cancellationToken).ConfigureAwait(false);
+        var secrets = await SecretValuesAsync(exec, cancellationToken).ConfigureAwait(false);
+        var mask = new SecretMask(secrets.Values);
         var spec = new SnapshotExec
         {
             RunUid = RunUid,
@@ -137,6 +139,8 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
             WorkingDir = parent.Settings.Workdir,
             Caches = parent.Settings.Caches,
             Network = _session.EngineOptions.Network,
+            SecretEnv = [.. parent.Settings.SecretEnv.Select(e => KeyValuePair.Create(e.Key, secrets[e.Value]))],
+            SecretFiles = [.. parent.Settings.SecretMounts.Select(m => new SnapshotSecretFile(m.Key, Encoding.UTF8.GetBytes(secrets[m.Value])))],
         };
         SnapshotExecResult result;
         await _execs.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -149,14 +153,14 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
             _execs.Release();
         }
 
-        var stderr = Encoding.UTF8.GetString(result.Stderr);
+        var stderr = mask.Apply(Encoding.UTF8.GetString(result.Stderr));
         if (result.ExitCode != 0)
         {
             throw new ExecFailedException(exec.Args, result.ExitCode, stderr);
         }
 
         _snapshots.Enqueue(result.ImageId);
-        var output = new ExecOutput { Args = exec.Args, ExitCode = result.ExitCode, Stdout = Encoding.UTF8.GetString(result.Stdout), Stderr = stderr };
+        var output = new ExecOutput { Args = exec.Args, ExitCode = result.ExitCode, Stdout = mask.Apply(Encoding.UTF8.GetString(result.Stdout)), Stderr = stderr };
         return parent with { Key = key, ImageId = result.ImageId, LastExec = output };
     }
 
@@ -191,7 +195,17 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
         return op switch
         {
             FromOp from => parent with { Base = await _docker.ResolveImageAsync(from.Address, ImagePullPolicy.IfNotPresent, cancellationToken).ConfigureAwait(false), Workdir = null },
-            EnvOp env => parent with { Env = [.. parent.Env.Where(e => e.Key != env.Variable), KeyValuePair.Create(env.Variable, env.Value)] },
+            EnvOp env => parent with
+            {
+                Env = [.. parent.Env.Where(e => e.Key != env.Variable), KeyValuePair.Create(env.Variable, env.Value)],
+                SecretEnv = [.. parent.SecretEnv.Where(e => e.Key != env.Variable)],
+            },
+            SecretVariableOp secret => parent with
+            {
+                Env = [.. parent.Env.Where(e => e.Key != secret.Variable)],
+                SecretEnv = [.. parent.SecretEnv.Where(e => e.Key != secret.Variable), KeyValuePair.Create(secret.Variable, secret.Secret)],
+            },
+            MountSecretOp mount => parent with { SecretMounts = [.. parent.SecretMounts.Where(m => m.Key != mount.Path), KeyValuePair.Create(mount.Path, mount.Secret)] },
             WorkdirOp workdir => parent with { Workdir = workdir.Path },
             MountCacheOp cache => parent with { Caches = [.. parent.Caches.Where(c => c.Path != cache.Path), new SnapshotCacheMount(cache.Volume, cache.Path)] },
             ExecOp or WithDirectoryOp => parent,
@@ -217,6 +231,12 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
         public string? Workdir { get; init; }
 
         public ImmutableArray<SnapshotCacheMount> Caches { get; init; } = [];
+
+        /// <summary>Secret variables by name; they reach the exec's process only.</summary>
+        public ImmutableArray<KeyValuePair<string, Secret>> SecretEnv { get; init; } = [];
+
+        /// <summary>Secret files by path, mounted from outside the snapshot.</summary>
+        public ImmutableArray<KeyValuePair<string, Secret>> SecretMounts { get; init; } = [];
 
         /// <summary>The image of the nearest <c>From</c>, or null when there is none.</summary>
         public ResolvedImage? Base { get; init; }

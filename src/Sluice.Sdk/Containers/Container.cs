@@ -36,6 +36,32 @@ public sealed class Container
         return With(new EnvOp(Op, name, value));
     }
 
+    /// <summary>
+    /// This container with a secret as an environment variable of the execs that follow. The variable
+    /// reaches only their processes: it is not committed into any snapshot's configuration, the secret
+    /// enters identities by name, and its value is masked as <c>***</c> in their output.
+    /// </summary>
+    /// <param name="name">The variable's name.</param>
+    /// <param name="secret">The secret.</param>
+    public Container WithSecretVariable(string name, Secret secret)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(secret);
+        return With(new SecretVariableOp(Op, name, secret));
+    }
+
+    /// <summary>
+    /// This container with a secret as a read-only file at <paramref name="path"/> for the execs that
+    /// follow, mounted from outside the container's filesystem so that no snapshot holds its contents.
+    /// </summary>
+    /// <param name="path">The absolute path of the file.</param>
+    /// <param name="secret">The secret.</param>
+    public Container WithMountedSecret(string path, Secret secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        return With(new MountSecretOp(Op, Absolute(path), secret));
+    }
+
     /// <summary>This container with the working directory of the execs that follow.</summary>
     /// <param name="path">An absolute path; created when an exec starts there.</param>
     public Container WithWorkdir(string path) => With(new WorkdirOp(Op, Absolute(path)));

@@ -107,6 +107,44 @@ public sealed record MountCacheOp(ContainerOp Parent, string Path, string Volume
     public override JsonObject Arguments() => new() { ["path"] = Path, ["volume"] = Volume };
 }
 
+/// <summary>
+/// A secret as an environment variable of the execs that follow. The secret enters the description by
+/// its name only: a new value for the same name is the same op.
+/// </summary>
+/// <param name="Parent">The container before.</param>
+/// <param name="Variable">The variable's name.</param>
+/// <param name="Secret">The secret.</param>
+public sealed record SecretVariableOp(ContainerOp Parent, string Variable, Secret Secret) : ContainerOp
+{
+    /// <inheritdoc />
+    public override string Name => "secret-env";
+
+    /// <inheritdoc />
+    public override ImmutableArray<Op> Inputs => [Parent];
+
+    /// <inheritdoc />
+    public override JsonObject Arguments() => new() { ["name"] = Variable, ["secret"] = Secret.Name };
+}
+
+/// <summary>
+/// A secret as a read-only file of the execs that follow, mounted from outside the snapshot so that no
+/// committed filesystem holds it. The secret enters the description by its name only.
+/// </summary>
+/// <param name="Parent">The container before.</param>
+/// <param name="Path">The absolute path of the file.</param>
+/// <param name="Secret">The secret.</param>
+public sealed record MountSecretOp(ContainerOp Parent, string Path, Secret Secret) : ContainerOp
+{
+    /// <inheritdoc />
+    public override string Name => "mount-secret";
+
+    /// <inheritdoc />
+    public override ImmutableArray<Op> Inputs => [Parent];
+
+    /// <inheritdoc />
+    public override JsonObject Arguments() => new() { ["path"] = Path, ["secret"] = Secret.Name };
+}
+
 /// <summary>A directory tree copied into the container's filesystem, replacing files of the same names.</summary>
 /// <param name="Parent">The container before.</param>
 /// <param name="Path">The absolute directory the tree's contents land in; created when missing.</param>

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Sluice.Sdk.Containers;
 
 /// <summary>
@@ -9,6 +11,8 @@ namespace Sluice.Sdk.Containers;
 /// </summary>
 public sealed class SluiceClient : IAsyncDisposable
 {
+    private readonly ConcurrentDictionary<string, Secret> _secrets = new(StringComparer.Ordinal);
+
     /// <summary>A client of an engine; disposing the client disposes the engine.</summary>
     public SluiceClient(IContainerEngine engine)
     {
@@ -20,7 +24,7 @@ public sealed class SluiceClient : IAsyncDisposable
     /// <summary>The engine values are evaluated on.</summary>
     public IContainerEngine Engine { get; }
 
-    /// <summary>Directories of the machine the program runs on.</summary>
+    /// <summary>Directories and secrets of the machine the program runs on.</summary>
     public HostDirectories Host { get; }
 
     /// <summary>An empty container; <see cref="Container.From"/> gives it an image's filesystem.</summary>
@@ -34,15 +38,38 @@ public sealed class SluiceClient : IAsyncDisposable
         return new CacheVolume(key);
     }
 
+    /// <summary>A secret whose value the program holds; it enters keys by <paramref name="name"/> only.</summary>
+    /// <param name="name">The secret's name, such as <c>registry-token</c>.</param>
+    /// <param name="value">Its value, never stored, logged or committed; masked as <c>***</c> in exec output.</param>
+    /// <exception cref="ArgumentException">The client already has a secret of this name with another value or source.</exception>
+    public Secret SetSecret(string name, string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(value);
+        return Define(Secret.FromValue(name, value));
+    }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => Engine.DisposeAsync();
+
+    /// <summary>
+    /// Names identify secrets in keys, so within one client a name stands for one source: defining it
+    /// again with the same source gives the first secret, with another is refused.
+    /// </summary>
+    internal Secret Define(Secret secret)
+    {
+        var existing = _secrets.GetOrAdd(secret.Name, secret);
+        return existing == secret || existing.SameSource(secret)
+            ? existing
+            : throw new ArgumentException($"this client already has a secret named \"{secret.Name}\" from {existing.Origin}; a name stands for one secret in cache keys, so give this one ({secret.Origin}) another name.", nameof(secret));
+    }
 }
 
 /// <summary>A persistent volume for package stores and compiler caches; its contents never enter an identity.</summary>
 /// <param name="Key">The volume's name.</param>
 public sealed record CacheVolume(string Key);
 
-/// <summary>Directories of the machine the program runs on.</summary>
+/// <summary>Directories and secrets of the machine the program runs on.</summary>
 public sealed class HostDirectories
 {
     private readonly SluiceClient _client;
@@ -50,6 +77,28 @@ public sealed class HostDirectories
     internal HostDirectories(SluiceClient client)
     {
         _client = client;
+    }
+
+    /// <summary>A secret read from an environment variable of this process when an exec that needs it runs.</summary>
+    /// <param name="name">The secret's name, its identity in keys.</param>
+    /// <param name="variable">The environment variable that holds the value.</param>
+    /// <exception cref="ArgumentException">The client already has a secret of this name from another source.</exception>
+    public Secret EnvSecret(string name, string variable)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(variable);
+        return _client.Define(Secret.FromEnvironment(name, variable));
+    }
+
+    /// <summary>A secret read from a file of this machine (as UTF-8 text) when an exec that needs it runs.</summary>
+    /// <param name="name">The secret's name, its identity in keys.</param>
+    /// <param name="path">The file; a relative path is taken from the current directory now.</param>
+    /// <exception cref="ArgumentException">The client already has a secret of this name from another source.</exception>
+    public Secret FileSecret(string name, string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return _client.Define(Secret.FromFile(name, Path.GetFullPath(path)));
     }
 
     /// <summary>
