@@ -152,12 +152,9 @@ public sealed partial class TaskRunRunner
         var now = Now();
         return status with
         {
-            Steps = [.. work.Steps.Select(s => s with
-            {
-                Terminated = new ContainerTerminated { ExitCode = 0, Reason = "Completed", StartedAt = now, FinishedAt = now },
-                TerminationReason = "Completed",
-            })],
+            Steps = CachedStatus.RestoreSteps(hit.Result.Results, work.Steps, now),
             Results = results.ToImmutable(),
+            Artifacts = CachedStatus.RestoreArtifacts(hit.Result.Results),
             Conditions = [Succeeded()],
             CompletionTime = now,
         };
@@ -177,7 +174,7 @@ public sealed partial class TaskRunRunner
 
         await caching.Index.PutAsync(work.Key, new CacheResult
         {
-            Results = status.Results.ToImmutableSortedDictionary(r => r.Name, r => r.Value.ToString(), StringComparer.Ordinal),
+            Results = status.Results.Select(r => KeyValuePair.Create(r.Name, r.Value.ToString())).Concat(CachedStatus.Save(status)).ToImmutableSortedDictionary(StringComparer.Ordinal),
             Outputs = outputs.ToImmutable(),
             SourceRun = invocation.RunUid,
             SourceTaskRun = run.Metadata.Name,

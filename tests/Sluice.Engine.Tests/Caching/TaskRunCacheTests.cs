@@ -116,6 +116,56 @@ public sealed class TaskRunCacheTests
     }
 
     [Fact]
+    public async Task A_hit_reports_each_steps_exit_code_and_reasons_and_the_artifacts_later_tasks_read_as_the_run_did()
+    {
+        const string Steps = """
+            apiVersion: tekton.dev/v1
+            kind: PipelineRun
+            metadata:
+              name: pr
+            spec:
+              pipelineSpec:
+                tasks:
+                  - name: produce
+                    taskSpec:
+                      steps:
+                        - name: tolerated
+                          image: alpine
+                          onError: continue
+                          script: exit 3
+                        - name: skipped
+                          image: alpine
+                          when:
+                            - input: "a"
+                              operator: in
+                              values: ["b"]
+                          script: echo never
+                        - name: write
+                          image: alpine
+                          script: write $(artifacts.path) {"outputs":[{"name":"image","values":[{"uri":"pkg:a"}]}]}
+                  - name: consume
+                    runAfter: [produce]
+                    taskSpec:
+                      steps:
+                        - name: read
+                          image: alpine
+                          script: echo $(tasks.produce.outputs.image)
+            """;
+        var cache = new InMemoryCache();
+        var first = await RunAsync(cache, Steps, mode: CacheMode.All);
+        var second = await RunAsync(cache, Steps, mode: CacheMode.All);
+
+        var (ran, restored) = (first.TaskRunOf("produce").Status!, second.TaskRunOf("produce").Status!);
+        Assert.Equal("true", second.TaskRunOf("produce").Metadata.Annotations[CacheAnnotations.Hit]);
+        Assert.Equal([(3, "Completed", "Continued"), (0, "Completed", "Skipped"), (0, "Completed", "Completed")], restored.Steps.Select(s => (s.Terminated!.ExitCode, s.Terminated.Reason, s.TerminationReason)));
+        Assert.Equal(ran.Steps.Select(s => (s.Name, s.Terminated!.ExitCode, s.Terminated.Reason, s.TerminationReason)), restored.Steps.Select(s => (s.Name, s.Terminated!.ExitCode, s.Terminated.Reason, s.TerminationReason)));
+        Assert.Equal(ran.Artifacts!.ToJsonString(), restored.Artifacts!.ToJsonString());
+        Assert.Equal("true", second.TaskRunOf("consume").Metadata.Annotations[CacheAnnotations.Hit]);
+        Assert.DoesNotContain(second.Steps, s => s.Container == "step-read");
+        Expect.Condition(second.Condition, "True", "Succeeded");
+    }
+
+    [Fact]
     public async Task Timeouts_retries_and_display_names_leave_the_key_alone()
     {
         var cache = new InMemoryCache();
