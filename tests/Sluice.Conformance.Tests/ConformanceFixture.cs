@@ -12,12 +12,16 @@ using Sluice.Model.Diagnostics;
 namespace Sluice.Conformance.Tests;
 
 /// <summary>
-/// Runs every selected Tekton example once, several at a time, on Docker with the stand-in images, and
-/// writes a report ending with <c>N passed, N failed</c>. Tests then check one example each.
+/// Runs every selected Tekton example, several at a time, on Docker with the stand-in images: once as
+/// written, then twice more with every TaskRun cached (<c>sluice run --cache</c>) into a cache of its own,
+/// the first of these filling it and the second served from it (DESIGN.md section 8). Writes a report
+/// (<see cref="ConformanceReport"/>); tests then check one example each.
 /// </summary>
 public sealed class ConformanceFixture : IAsyncLifetime
 {
-    private readonly ConcurrentDictionary<string, (ExampleOutcome? Outcome, List<string> Differences, TimeSpan Took)> _results = new();
+    private readonly ConcurrentDictionary<string, ExampleResult> _plain = new();
+    private readonly ConcurrentDictionary<string, ExampleResult> _cached = new();
+    private readonly ConcurrentDictionary<string, ExampleResult> _rerun = new();
     private string _home = string.Empty;
 
     /// <summary>The examples of the selected tiers that run offline, from tekton-examples-tiers.tsv.</summary>
@@ -31,7 +35,14 @@ public sealed class ConformanceFixture : IAsyncLifetime
             .Select(f => f[0])];
     }
 
-    public (ExampleOutcome? Outcome, List<string> Differences, TimeSpan Took) Result(string example) => _results[example];
+    /// <summary>The example's run as written, without a cache.</summary>
+    public ExampleResult Result(string example) => _plain[example];
+
+    /// <summary>The example's two runs with every TaskRun cached: the one that filled the cache, and the rerun it served.</summary>
+    public (ExampleResult Cached, ExampleResult Rerun) CachedResults(string example) => (_cached[example], _rerun[example]);
+
+    /// <summary>How many TaskRuns the cache served across every example's rerun.</summary>
+    public int RerunCacheHits => _rerun.Values.Sum(r => r.CacheHits);
 
     public async ValueTask InitializeAsync()
     {
@@ -46,26 +57,20 @@ public sealed class ConformanceFixture : IAsyncLifetime
             OwnerId = $"{Environment.MachineName}/{Environment.ProcessId}/{ProcessOwner.StartTicks(Environment.ProcessId)}",
             ImageMirrors = new ImageMirrorMap(standIns.ImageMirrors),
         });
-        var runner = new ExampleRunner(executor, new EngineOptions { Network = NetworkMode.None, Concurrency = 8, DefaultTimeout = TimeSpan.FromMinutes(5) });
+        var options = new EngineOptions { Network = NetworkMode.None, Concurrency = 8, DefaultTimeout = TimeSpan.FromMinutes(5) };
+        var plain = new ExampleRunner(executor, options);
         var parallel = int.TryParse(Environment.GetEnvironmentVariable("SLUICE_CONFORMANCE_PARALLEL"), out var p) ? p : 4;
         using var budget = new CancellationTokenSource(TimeSpan.FromMinutes(25));
         await Parallel.ForEachAsync(Examples(), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = budget.Token }, async (example, token) =>
         {
-            var clock = Stopwatch.StartNew();
-            var expectationFile = Path.Combine(ConformancePaths.Expectations, example);
-            try
-            {
-                var expectation = File.Exists(expectationFile) ? Expectation.Load(expectationFile) : null;
-                var outcome = await runner.RunAsync(example, token).ConfigureAwait(false);
-                var differences = expectation is null ? [$"no expectation file {expectationFile}"] : OutcomeComparison.Differences(expectation, outcome);
-                _results[example] = (outcome, differences, clock.Elapsed);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !budget.IsCancellationRequested)
-            {
-                _results[example] = (null, [$"crashed: {e}"], clock.Elapsed);
-            }
+            _plain[example] = await CompareAsync(example, plain.RunAsync, token).ConfigureAwait(false);
+            var cacheDirectory = Path.Combine(_home, "caches", example.Replace('/', '_'));
+            await using var cache = await ExampleCache.OpenAsync(cacheDirectory, _home, token).ConfigureAwait(false);
+            var cached = new ExampleRunner(executor, options, cache.Caching);
+            _cached[example] = await CompareAsync(example, cached.RunAsync, token).ConfigureAwait(false);
+            _rerun[example] = await CompareAsync(example, cached.RunAsync, token).ConfigureAwait(false);
         }).ConfigureAwait(false);
-        WriteReport();
+        ConformanceReport.Write(Path.Combine(ConformancePaths.RepositoryRoot, "artifacts", "conformance.txt"), Examples(), _plain, _cached, _rerun);
     }
 
     public ValueTask DisposeAsync()
@@ -81,34 +86,21 @@ public sealed class ConformanceFixture : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    private void WriteReport()
+    /// <summary>Runs the example once and compares what it gave with its expectation; a crash is a difference too.</summary>
+    private static async Task<ExampleResult> CompareAsync(string example, Func<string, CancellationToken, Task<ExampleOutcome>> run, CancellationToken cancellationToken)
     {
-        var lines = new List<string>();
-        var passed = 0;
-        foreach (var example in Examples())
+        var clock = Stopwatch.StartNew();
+        var expectationFile = Path.Combine(ConformancePaths.Expectations, example);
+        try
         {
-            if (!_results.TryGetValue(example, out var result))
-            {
-                lines.Add($"FAIL {example}: not run (time budget exhausted)");
-                continue;
-            }
-
-            if (result.Differences.Count == 0)
-            {
-                passed++;
-                lines.Add($"pass {example} ({result.Took.TotalSeconds:0.0}s)");
-            }
-            else
-            {
-                lines.Add($"FAIL {example} ({result.Took.TotalSeconds:0.0}s)");
-                lines.AddRange(result.Differences.Select(d => "       " + d));
-            }
+            var expectation = File.Exists(expectationFile) ? Expectation.Load(expectationFile) : null;
+            var outcome = await run(example, cancellationToken).ConfigureAwait(false);
+            var differences = expectation is null ? [$"no expectation file {expectationFile}"] : OutcomeComparison.Differences(expectation, outcome);
+            return new ExampleResult(outcome, differences, clock.Elapsed);
         }
-
-        var total = Examples().Length;
-        lines.Add($"{passed} passed, {total - passed} failed");
-        var report = Path.Combine(ConformancePaths.RepositoryRoot, "artifacts", "conformance.txt");
-        Directory.CreateDirectory(Path.GetDirectoryName(report)!);
-        File.WriteAllLines(report, lines);
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new ExampleResult(null, [$"crashed: {e}"], clock.Elapsed);
+        }
     }
 }

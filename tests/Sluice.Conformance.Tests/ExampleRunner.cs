@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text;
 using Sluice.Engine;
+using Sluice.Engine.Caching;
 using Sluice.Engine.Execution;
 using Sluice.Engine.Runs;
 using Sluice.Model;
@@ -12,16 +13,27 @@ using Sluice.Model.Runs;
 namespace Sluice.Conformance.Tests;
 
 /// <summary>What running one example gave.</summary>
-public sealed record ExampleOutcome(string Example, ImmutableArray<string> Refusals, ImmutableArray<RunOutcome> Runs);
+public sealed record ExampleOutcome(string Example, ImmutableArray<string> Refusals, ImmutableArray<RunOutcome> Runs)
+{
+    /// <summary>How many TaskRuns of all its runs the cache served.</summary>
+    public int CacheHits => Runs.Sum(r => r.CacheHits);
+}
 
 /// <summary>One run of an example, its child TaskRuns and its logs.</summary>
-public sealed record RunOutcome(IResource Run, ImmutableArray<TaskRunOutcome> TaskRuns, string Logs);
+public sealed record RunOutcome(IResource Run, ImmutableArray<TaskRunOutcome> TaskRuns, string Logs)
+{
+    /// <summary>How many of the TaskRuns the cache served (<c>sluice.dev/cache-hit: "true"</c>): they ran no step and printed nothing.</summary>
+    public int CacheHits => TaskRuns.Count(t => t.TaskRun.Metadata.Annotations.GetValueOrDefault(CacheAnnotations.Hit) == "true");
+}
 
 /// <summary>A child TaskRun (or the run itself for a TaskRun).</summary>
 public sealed record TaskRunOutcome(string? PipelineTask, TaskRun TaskRun);
 
-/// <summary>Runs a Tekton example file unchanged through the engine, as <c>sluice run</c> would.</summary>
-public sealed class ExampleRunner(IExecutor executor, EngineOptions options)
+/// <summary>
+/// Runs a Tekton example file unchanged through the engine, as <c>sluice run</c> would; with
+/// <paramref name="caching"/>, as <c>sluice run --cache</c> would (<see cref="CacheMode.All"/>).
+/// </summary>
+public sealed class ExampleRunner(IExecutor executor, EngineOptions options, TaskRunCaching? caching = null)
 {
     public Task<ExampleOutcome> RunAsync(string example, CancellationToken cancellationToken) =>
         RunFilesAsync(example, [Path.Combine(ConformancePaths.TektonDirectory, example)], cancellationToken);
@@ -41,7 +53,9 @@ public sealed class ExampleRunner(IExecutor executor, EngineOptions options)
         foreach (var loaded in resources.Runs)
         {
             var collector = new Collector();
-            var engine = new RunEngine(executor, resolver, collector, options);
+            var engine = caching is null
+                ? new RunEngine(executor, resolver, collector, options)
+                : new RunEngine(executor, resolver, collector, options with { Cache = CacheMode.All }, caching: caching);
             var prepared = engine.Prepare(loaded.Resource);
             var finished = await engine.RunAsync(prepared, cancellationToken).ConfigureAwait(false);
             runs.Add(new RunOutcome(finished, collector.TaskRuns(finished), collector.Logs()));
