@@ -177,7 +177,7 @@ public sealed partial class PipelineRunRunner
                 MarkDone(changed);
             }
 
-            if (changed is not null && (plan.Ordered.Length <= 200 || _time.GetElapsedTime(lastSnapshot) > TimeSpan.FromMilliseconds(250)))
+            if (changed is not null && _time.GetElapsedTime(lastSnapshot) >= SnapshotInterval(plan.Ordered.Length))
             {
                 lastSnapshot = _time.GetTimestamp();
                 await EmitAsync(run with { Status = Snapshot(run, plan, control) }, CancellationToken.None).ConfigureAwait(false);
@@ -188,6 +188,14 @@ public sealed partial class PipelineRunRunner
         Observe(control, cancellationToken, invocation);
         return run with { Status = Final(run, plan, control, pipelineTimeout, tasksTimeout) };
     }
+
+    /// <summary>
+    /// How often a running PipelineRun reports its status: at every change up to 200 tasks, then at most
+    /// every 250 ms per 200 tasks, since a snapshot (with every child and the whole spec) costs time in
+    /// proportion to the tasks, and reporting it in proportion too keeps its share of the run constant.
+    /// </summary>
+    private static TimeSpan SnapshotInterval(int tasks) =>
+        tasks <= 200 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(250.0 * tasks / 200);
 
     private static void Observe(Control control, CancellationToken external, PipelineRunInvocation invocation)
     {
