@@ -15,10 +15,10 @@ namespace Sluice.Store;
 /// <remarks>
 /// Changes are written behind the run, off its steps' path: a change waits up to
 /// <see cref="CoalesceWindow"/> for others, and of several changes to one run only the latest is written,
-/// all in one transaction. A run's first change is written at once, without waiting for it; its end is
-/// written at once and the event waits for it, so whatever depends on a finished TaskRun starts only once
-/// the history holds it. A killed process loses at most the in-between states of runs still going, and a
-/// TaskRun it started in the millisecond before.
+/// all in one transaction. A run's first change and its end are written at once, without waiting for them;
+/// the end of the started run is written at once and waited for, after everything before it. A killed
+/// process loses at most the in-between states of runs still going, and the start or end of a TaskRun in
+/// the millisecond before.
 /// </remarks>
 public sealed class RunRecorder : IRunObserver, IAsyncDisposable
 {
@@ -67,7 +67,7 @@ public sealed class RunRecorder : IRunObserver, IAsyncDisposable
     {
         _definition = definition;
         _ = cancellationToken;
-        return RecordAsync(new RunRecord { RootUid = _rootUid, Run = run, Owner = _owner, Definition = definition, Sources = TakeSources() }, durable: true);
+        return Post(new RunRecord { RootUid = _rootUid, Run = run, Owner = _owner, Definition = definition, Sources = TakeSources() }, durable: true);
     }
 
     /// <summary>Writes whatever changes are still waiting, and returns once they are written.</summary>
@@ -92,7 +92,7 @@ public sealed class RunRecorder : IRunObserver, IAsyncDisposable
         switch (runEvent)
         {
             case PipelineRunUpdated { PipelineRun: var run }:
-                await RecordAsync(Record(run, null), durable: run.Status?.CompletionTime is not null).ConfigureAwait(false);
+                await RecordAsync(Record(run, null), run.Status?.CompletionTime is not null).ConfigureAwait(false);
                 if (run.Status?.CompletionTime is not null)
                 {
                     await RecordArtifactsAsync(run.Metadata.Name, Artifacts.Recognise(run.Status.Results, null)).ConfigureAwait(false);
@@ -100,7 +100,7 @@ public sealed class RunRecorder : IRunObserver, IAsyncDisposable
 
                 break;
             case TaskRunUpdated { TaskRun: var run } updated:
-                await RecordAsync(Record(run, updated.PipelineTask), durable: run.Status?.CompletionTime is not null).ConfigureAwait(false);
+                await RecordAsync(Record(run, updated.PipelineTask), run.Status?.CompletionTime is not null).ConfigureAwait(false);
                 if (run.Status?.CompletionTime is not null)
                 {
                     await FinishTaskRunAsync(run).ConfigureAwait(false);
@@ -150,10 +150,15 @@ public sealed class RunRecorder : IRunObserver, IAsyncDisposable
         await RecordArtifactsAsync(name, Artifacts.Recognise(run.Status?.Results ?? [], run.Status?.Artifacts)).ConfigureAwait(false);
     }
 
-    private ValueTask RecordAsync(RunRecord record, bool durable) => Post(record, durable);
+    /// <summary>Queues a change; an end is written at once, and the end of the started run is also waited for.</summary>
+    private ValueTask RecordAsync(RunRecord record, bool ended) =>
+        Post(record, durable: ended && record.Run.Metadata.Uid == _rootUid, eager: ended);
 
-    /// <summary>Queues a change (the latest change of a run replaces an earlier one still waiting); a durable one is waited for.</summary>
-    private ValueTask Post(RunRecord? record, bool durable)
+    /// <summary>
+    /// Queues a change (the latest change of a run replaces an earlier one still waiting): an eager one, or
+    /// a run's first, is written without waiting out the window; a durable one is also waited for.
+    /// </summary>
+    private ValueTask Post(RunRecord? record, bool durable, bool eager = false)
     {
         TaskCompletionSource? written = null;
         lock (_gate)
@@ -167,9 +172,8 @@ public sealed class RunRecorder : IRunObserver, IAsyncDisposable
                 }
 
                 _pending[uid] = record;
-                if (_seen.Add(uid))
+                if (_seen.Add(uid) || eager)
                 {
-                    // A new run is written at once, so that it is listed while it runs, but not waited for.
                     _hurry.TrySetResult();
                 }
             }

@@ -9,8 +9,9 @@ using Sluice.Model.Tasks;
 namespace Sluice.Store.Tests;
 
 /// <summary>
-/// The recorder writes behind the run: a run's first change is written at once, its end is in the history
-/// before the event returns, the changes in between wait for a window and only the latest of each run is written.
+/// The recorder writes behind the run: a run's first change and its end are written at once, the started
+/// run's end is in the history before the event returns, the changes in between wait for a window and only
+/// the latest of each run is written.
 /// </summary>
 public sealed class RunRecorderTests : IAsyncLifetime
 {
@@ -39,7 +40,7 @@ public sealed class RunRecorderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_task_runs_first_change_is_written_without_the_window_and_its_end_before_the_event_returns()
+    public async Task A_task_runs_first_change_and_its_end_are_written_without_the_window()
     {
         await using var recorder = Recorder();
         var running = Runs.Task("p-compile", "t1", "p");
@@ -49,7 +50,24 @@ public sealed class RunRecorderTests : IAsyncLifetime
         Assert.Equal("Running", (await Store.GetAsync("t1", Cancel))?.Summary.Reason);
 
         await recorder.OnEventAsync(new TaskRunUpdated(Runs.Start, Runs.Task("p-compile", "t1", "p", running: false), "compile"), Cancel);
+        await WaitUntilAsync(() => Counting.Batches.Count == 2, advance: false);
         Assert.Equal("Succeeded", (await Store.GetAsync("t1", Cancel))?.Summary.Reason);
+    }
+
+    [Fact]
+    public async Task The_started_runs_end_is_in_the_history_with_everything_before_it_when_the_event_returns()
+    {
+        await using var recorder = Recorder();
+        var run = Runs.Running(Runs.Pipeline("p", "p1"));
+        await recorder.OnEventAsync(new PipelineRunUpdated(Runs.Start, run), Cancel);
+        var running = Runs.Task("p-compile", "t1", "p");
+        await recorder.OnEventAsync(new TaskRunUpdated(Runs.Start, running, "compile"), Cancel);
+        await recorder.OnEventAsync(new TaskRunUpdated(Runs.Start, running with { Status = running.Status! with { PodName = "moved" } }, "compile"), Cancel);
+
+        await recorder.OnEventAsync(new PipelineRunUpdated(Runs.Start, Runs.Finished(run, succeeded: true)), Cancel);
+
+        Assert.Equal("Succeeded", (await Store.GetAsync("p1", Cancel))?.Summary.Reason);
+        Assert.Contains("\"moved\"", (await Store.GetAsync("t1", Cancel))!.Resource, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -66,6 +84,7 @@ public sealed class RunRecorderTests : IAsyncLifetime
         }
 
         await recorder.OnEventAsync(new TaskRunUpdated(Runs.Start, Runs.Task("p-compile", "t1", "p", running: false), "compile"), Cancel);
+        await WaitUntilAsync(() => Counting.Batches.Count == 2, advance: false);
 
         Assert.Equal([["t1:Running"], ["t1:Succeeded"]], Counting.Batches);
     }
