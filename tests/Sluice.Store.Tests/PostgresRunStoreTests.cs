@@ -8,7 +8,7 @@ namespace Sluice.Store.Tests;
 /// </summary>
 public sealed class PostgresRunStoreTests : RunStoreContract
 {
-    private readonly string _schema = $"t_{Guid.NewGuid():N}";
+    private readonly PostgresSchema _schema = new("t");
 
     [Fact]
     public void A_postgres_url_becomes_a_connection_string_without_showing_the_password()
@@ -22,39 +22,7 @@ public sealed class PostgresRunStoreTests : RunStoreContract
         Assert.Equal("postgres://me@db.local:6543/runs", location.ToString());
     }
 
-    protected override async Task<RunStore> OpenAsync()
-    {
-        var builder = new NpgsqlConnectionStringBuilder(Server) { SearchPath = _schema };
-        await using (var connection = new NpgsqlConnection(Server))
-        {
-            await connection.OpenAsync(Cancel);
-            await using var command = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS {_schema}", connection);
-            await command.ExecuteNonQueryAsync(Cancel);
-        }
+    protected override Task<RunStore> OpenAsync() => _schema.OpenStoreAsync(Cancel);
 
-        return await RunStore.OpenAsync(StoreLocation.Parse(builder.ConnectionString, out _)!, null, Cancel);
-    }
-
-    protected override async ValueTask CleanUpAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(Server);
-        await connection.OpenAsync(CancellationToken.None);
-        await using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE", connection);
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
-    }
-
-    private static string Server
-    {
-        get
-        {
-            var url = Environment.GetEnvironmentVariable("SLUICE_TEST_POSTGRES");
-            if (string.IsNullOrEmpty(url))
-            {
-                throw new InvalidOperationException("SLUICE_TEST_POSTGRES is not set: run eng/postgres.sh (eng/test.sh does) and export the URL it prints");
-            }
-
-            return StoreLocation.Parse(url, out var error)?.Target ?? throw new InvalidOperationException($"SLUICE_TEST_POSTGRES does not name a PostgreSQL server: {error}");
-        }
-    }
+    protected override ValueTask CleanUpAsync() => _schema.DropAsync();
 }
