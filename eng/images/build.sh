@@ -12,7 +12,8 @@
 #   --list       print the units and the images each one makes
 #
 # An image is skipped when it exists and carries the label of this recipe (a digest of lib/, rootfs/
-# and nop/, which decide what the images hold), so editing a recipe rebuilds. One Debian root
+# and nop/, which decide what the images hold, and for a unit that copies this machine's .NET SDK or
+# certificate authorities, of those too), so editing a recipe rebuilds. One Debian root
 # filesystem is bootstrapped once and kept under the work directory; each Debian-based image starts
 # from a copy of it. Units build two at a time; the log of each is under the work directory.
 #
@@ -43,13 +44,16 @@ readonly LABEL_RECIPE=dev.sluice.standin.recipe
 readonly LABEL_FOR=dev.sluice.standin.for
 
 # The units, longest first so that the pool finishes early. nop waits for golang, which compiles it.
-readonly UNITS=(golang node git nop python perl buildpack-deps curl jq ubuntu bash alpine busybox chainguard-busybox)
+# UNIT_IMAGES names each image NAME, tagged TAG, or NAME:OTHER_TAG.
+readonly UNITS=(golang node git dotnet-sdk nop dotnet-runtime-deps python perl buildpack-deps curl jq ubuntu bash
+    alpine busybox chainguard-busybox)
 declare -A UNIT_IMAGES=(
     [golang]=golang [node]=node [python]=python [perl]=perl [ubuntu]=ubuntu
     [buildpack-deps]=buildpack-deps [curl]=curlimages/curl [jq]=jq
     [git]="alpine/git tektoncd/alpine-git-nonroot chainguard/git"
     [bash]=bash [alpine]=alpine [busybox]=busybox [chainguard-busybox]=chainguard/busybox
     [nop]=tektoncd/nop
+    [dotnet-sdk]=dotnet-sdk [dotnet-runtime-deps]="dotnet-runtime-deps dotnet-runtime-deps:$TAG-arm64"
 )
 readonly UNIT_IMAGES
 declare -A UNIT_AFTER=([nop]=golang)
@@ -79,7 +83,9 @@ usage() {
     sed -n '2,/^set -euo/{/^# shellcheck/d;/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}"
 }
 
-image_name() { printf '%s/%s:%s' "$PREFIX" "$1" "$TAG"; }
+image_name() {
+    if [[ $1 == *:* ]]; then printf '%s/%s' "$PREFIX" "$1"; else printf '%s/%s:%s' "$PREFIX" "$1" "$TAG"; fi
+}
 
 now_us() { printf '%s' "${EPOCHREALTIME/./}"; }
 
@@ -111,16 +117,31 @@ compute_recipe() {
     ) | sha256sum | cut -c1-16
 }
 
+# unit_recipe UNIT: the recipe of UNIT's images, RECIPE with what recipe_inputs_UNIT (lib/units.sh)
+# prints, for a unit whose images hold files of this machine.
+unit_recipe() {
+    if declare -F "recipe_inputs_$1" >/dev/null; then
+        {
+            printf '%s\n' "$RECIPE"
+            "recipe_inputs_$1"
+        } | sha256sum | cut -c1-16
+    else
+        printf '%s' "$RECIPE"
+    fi
+}
+
+# image_is_current IMAGE RECIPE
 image_is_current() {
     local recipe
     recipe=$("${DOCKER[@]}" image inspect --format "{{index .Config.Labels \"$LABEL_RECIPE\"}}" "$(image_name "$1")" 2>/dev/null) || return 1
-    [[ $recipe == "$RECIPE" ]]
+    [[ $recipe == "$2" ]]
 }
 
 unit_is_current() {
-    local image
+    local image recipe
+    recipe=$(unit_recipe "$1")
     for image in ${UNIT_IMAGES[$1]}; do
-        image_is_current "$image" || return 1
+        image_is_current "$image" "$recipe" || return 1
     done
 }
 
@@ -135,6 +156,7 @@ start_unit() {
     log "[$unit] building ${UNIT_IMAGES[$unit]// /, } (log: $LOGS/$unit.log)"
     (
         set -euo pipefail
+        RECIPE=$(unit_recipe "$unit")
         "build_unit_$unit"
         rm -rf "${TREES:?}/$unit"
     ) >"$LOGS/$unit.log" 2>&1 &

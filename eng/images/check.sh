@@ -21,7 +21,10 @@ readonly FILTER=${1:-}
 PASSED=0
 FAILURES=()
 
-image() { printf '%s/%s:%s' "$PREFIX" "$1" "$TAG"; }
+# image NAME: sluice-standin/NAME:TAG, or sluice-standin/NAME when NAME has a tag.
+image() {
+    if [[ $1 == *:* ]]; then printf '%s/%s' "$PREFIX" "$1"; else printf '%s/%s:%s' "$PREFIX" "$1" "$TAG"; fi
+}
 
 selected() { [[ -z $FILTER || $1 == *"$FILTER"* ]]; }
 
@@ -86,6 +89,14 @@ expect_config() {
     selected "$description" || return 0
     actual=$("${DOCKER[@]}" image inspect --format \
         '{{json .Config.Entrypoint}} {{json .Config.Cmd}} {{json .Config.WorkingDir}} {{json .Config.User}}' "$image" 2>&1) || true
+    if [[ $actual == "$expected" ]]; then report "$description" ok ""; else report "$description" "got $actual" "want $expected"; fi
+}
+
+# expect_platform DESCRIPTION IMAGE EXPECTED: the OS and architecture of the image's config, as os/arch.
+expect_platform() {
+    local description=$1 image=$2 expected=$3 actual
+    selected "$description" || return 0
+    actual=$("${DOCKER[@]}" image inspect --format '{{.Os}}/{{.Architecture}}' "$image" 2>&1) || true
     if [[ $actual == "$expected" ]]; then report "$description" ok ""; else report "$description" "got $actual" "want $expected"; fi
 }
 
@@ -239,6 +250,42 @@ check_small_images() {
     expect_failure "nop: has no shell" --entrypoint sh "$nop" -c true
 }
 
+# The second line of each of this machine's extra certificates (mounted at /extra) is in the bundle.
+readonly TRUSTS_EXTRA_CERTIFICATES='for c in /extra/*.crt; do
+    [ -e "$c" ] || continue
+    grep -qF "$(sed -n 2p "$c")" /etc/ssl/certs/ca-certificates.crt || { echo "not trusted: $c"; exit 1; }
+done
+echo ok'
+
+check_dotnet_sdk() {
+    local sdk
+    sdk=$(image dotnet-sdk)
+    expect_config "dotnet-sdk: metadata" "$sdk" 'null ["bash"] "" ""'
+    expect "dotnet-sdk: dotnet --info" '^ Base Path: +/usr/share/dotnet/sdk/' "$sdk" dotnet --info
+    expect "dotnet-sdk: environment of the official image" '^ok$' "$sdk" bash -c \
+        '[[ $DOTNET_ROOT == /usr/share/dotnet && -z ${ASPNETCORE_URLS+set} && $DOTNET_NOLOGO == 1 && $(command -v dotnet) == /usr/bin/dotnet ]] && echo ok'
+    expect "dotnet-sdk: trusts this machine's certificate authorities" '^ok$' \
+        --volume /usr/local/share/ca-certificates:/extra:ro "$sdk" sh -c "$TRUSTS_EXTRA_CERTIFICATES"
+    expect "dotnet-sdk: offline dotnet new console, build and run" '^Hello, World!$' "$sdk" bash -c \
+        'cd /tmp && dotnet new console -o app >/dev/null && cd app && dotnet build -nologo -v q >/dev/null && dotnet bin/Debug/net10.0/app.dll'
+}
+
+# No shell in these images: the dynamic loader itself runs, under QEMU for arm64.
+check_dotnet_runtime_deps() {
+    local amd64 arm64
+    amd64=$(image dotnet-runtime-deps)
+    arm64=$(image "dotnet-runtime-deps:$TAG-arm64")
+    expect_config "dotnet-runtime-deps: metadata" "$amd64" 'null null "" ""'
+    expect_platform "dotnet-runtime-deps: linux/amd64" "$amd64" linux/amd64
+    expect "dotnet-runtime-deps: ld.so --version as the user app" '^ld\.so \(Debian GLIBC 2\.36' \
+        --user app "$amd64" /lib64/ld-linux-x86-64.so.2 --version
+    expect_failure "dotnet-runtime-deps: has no shell" "$amd64" sh -c true
+    expect_config "dotnet-runtime-deps arm64: metadata" "$arm64" 'null null "" ""'
+    expect_platform "dotnet-runtime-deps arm64: linux/arm64" "$arm64" linux/arm64
+    expect "dotnet-runtime-deps arm64: ld.so --version under QEMU" '^ld\.so \(Debian GLIBC 2\.36' \
+        --platform linux/arm64 "$arm64" /lib/ld-linux-aarch64.so.1 --version
+}
+
 # Every target of the mirror map is an image here, and every stand-in is a target.
 check_mirror_map() {
     local map=$SCRIPT_DIR/standins.yaml targets target image
@@ -277,6 +324,8 @@ main() {
     check_catalog_tools
     check_git
     check_small_images
+    check_dotnet_sdk
+    check_dotnet_runtime_deps
     check_mirror_map
     printf 'check: %d checks, %d failing\n' $((PASSED + ${#FAILURES[@]})) "${#FAILURES[@]}"
     ((${#FAILURES[@]} == 0)) || exit 1

@@ -7,6 +7,8 @@
 readonly DEFAULT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # shellcheck disable=SC2034
 readonly CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+# The machine's extra certificate authorities, which the Debian trees trust.
+readonly EXTRA_CERTIFICATES=/usr/local/share/ca-certificates
 # What debootstrap puts in the Debian base besides the minimal system. Bump BASE_LAYOUT_VERSION when
 # bootstrap_debian_base changes what the cached base holds.
 readonly BASE_PACKAGES=ca-certificates,procps
@@ -33,9 +35,41 @@ import_image() {
     tar --create --directory "$tree" --sort=name --numeric-owner --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' . |
         "${DOCKER[@]}" import "${changes[@]}" --message "Sluice stand-in for $original" - "$reference" >/dev/null
     printf 'imported %s (stand-in for %s)\n' "$reference" "$original"
-    if [[ -n $previous && $("${DOCKER[@]}" image inspect --format '{{len .RepoTags}}' "$previous" 2>/dev/null) == 0 ]]; then
-        "${DOCKER[@]}" image rm "$previous" >/dev/null 2>&1 || true
+    remove_if_untagged "$previous"
+}
+
+remove_if_untagged() {
+    local image=$1
+    if [[ -n $image && $("${DOCKER[@]}" image inspect --format '{{len .RepoTags}}' "$image" 2>/dev/null) == 0 ]]; then
+        "${DOCKER[@]}" image rm "$image" >/dev/null 2>&1 || true
     fi
+}
+
+# set_image_architecture NAME ARCHITECTURE VARIANT: makes the imported image sluice-standin/NAME say it
+# is for linux/ARCHITECTURE (docker import --platform leaves the daemon's own in the config): the
+# image is saved, its config rewritten and stored under its new digest, and loaded back. The layer
+# stays as it is.
+set_image_architecture() {
+    local reference archive config new_config digest previous
+    reference=$(image_name "$1")
+    archive=$TREES/save-${1//[\/:]/-}
+    previous=$("${DOCKER[@]}" image inspect --format '{{.Id}}' "$reference")
+    rm -rf "$archive"
+    mkdir -p "$archive"
+    "${DOCKER[@]}" image save "$reference" | tar --extract --directory "$archive"
+    config=$(jq -r '.[0].Config' "$archive/manifest.json")
+    jq --compact-output --arg architecture "$2" --arg variant "$3" \
+        '.architecture = $architecture | .variant = $variant' "$archive/$config" >"$archive/config.new"
+    digest=$(sha256sum "$archive/config.new" | cut -d' ' -f1)
+    new_config=$digest.json
+    mv "$archive/config.new" "$archive/$new_config"
+    rm "$archive/$config"
+    jq --compact-output --arg config "$new_config" '.[0].Config = $config' "$archive/manifest.json" >"$archive/manifest.new"
+    mv "$archive/manifest.new" "$archive/manifest.json"
+    tar --create --directory "$archive" . | "${DOCKER[@]}" image load >/dev/null
+    rm -rf "$archive"
+    remove_if_untagged "$previous"
+    printf 'set %s to linux/%s/%s\n' "$reference" "$2" "$3"
 }
 
 # apply_overlay TREE OVERLAY: copies eng/images/rootfs/OVERLAY over TREE.
@@ -81,8 +115,12 @@ make_busybox_tree() {
 debian_base_key() {
     {
         printf '%s\n' "$SUITE" "$MIRROR" "$BASE_PACKAGES" "$BASE_LAYOUT_VERSION"
-        cat /usr/local/share/ca-certificates/*.crt 2>/dev/null || true
+        print_extra_certificates
     } | sha256sum | cut -c1-16
+}
+
+print_extra_certificates() {
+    cat "$EXTRA_CERTIFICATES"/*.crt 2>/dev/null || true
 }
 
 # Drops documentation, manual pages and translations, now and for packages installed later, as
@@ -98,16 +136,22 @@ path-exclude=/usr/share/locale/*
 path-include=/usr/share/locale/locale.alias
 path-exclude=/usr/share/lintian/*
 EOF
-    find "$tree/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
+    drop_documentation "$tree"
+}
+
+drop_documentation() {
+    local tree=$1
+    [[ ! -d $tree/usr/share/doc ]] || find "$tree/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
     rm -rf "$tree"/usr/share/{man,info,lintian}/*
-    find "$tree/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
+    [[ ! -d $tree/usr/share/locale ]] ||
+        find "$tree/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
 }
 
 # The machine's extra certificate authorities (a TLS-inspecting proxy, a private registry) go into the
 # Debian trees, so that the stand-ins trust what this machine trusts.
 install_extra_certificates() {
     local tree=$1 certificates
-    certificates=(/usr/local/share/ca-certificates/*.crt)
+    certificates=("$EXTRA_CERTIFICATES"/*.crt)
     [[ -e ${certificates[0]} ]] || return 0
     cp "${certificates[@]}" "$tree/usr/local/share/ca-certificates/"
     chroot "$tree" update-ca-certificates
@@ -181,6 +225,20 @@ finish_debian_tree() {
     printf 'localhost\n' >"$tree/etc/hostname"
 }
 
+# link_or_copy DIRECTORY TARGET: TARGET becomes a copy of DIRECTORY, made of hard links when both are
+# on one file system (a large tree such as the .NET SDK then takes no time and no space; nothing writes
+# to the tree after, and tar only reads it).
+link_or_copy() {
+    local directory=$1 target=$2
+    rm -rf "$target"
+    mkdir -p "$(dirname "$target")"
+    if [[ $(stat --format %d "$directory") == $(stat --format %d "$(dirname "$target")") ]]; then
+        cp --archive --link "$directory" "$target"
+    else
+        cp --archive "$directory" "$target"
+    fi
+}
+
 # Makes /bin/sh (and ash) BusyBox's ash, as on Alpine, for images whose originals are Alpine-based:
 # their scripts use `[[ ]]` and `[ a == b ]`, which Debian's dash rejects.
 use_busybox_shell() {
@@ -196,4 +254,40 @@ add_user() {
     local tree=$1 name=$2 id=$3 home=$4 shell=${5:-/bin/sh}
     chroot "$tree" groupadd --gid "$id" "$name"
     chroot "$tree" useradd --uid "$id" --gid "$id" --home-dir "$home" --create-home --shell "$shell" "$name"
+}
+
+# --- Trees of unpacked Debian packages ---------------------------------------------------------------
+
+# fetch_packages TREE DIRECTORY SPEC...: downloads the packages SPEC (apt's name:arch=version) with the
+# apt of the Debian tree TREE into DIRECTORY.
+fetch_packages() {
+    local tree=$1 directory=$2
+    shift 2
+    rm -rf "$tree/tmp/sluice-fetch"
+    mkdir -p "$tree/tmp/sluice-fetch" "$directory"
+    chroot "$tree" chown _apt /tmp/sluice-fetch
+    chroot "$tree" sh -c 'cd /tmp/sluice-fetch && apt-get download "$@"' sh "$@"
+    mv "$tree"/tmp/sluice-fetch/*.deb "$directory/"
+    rm -rf "$tree/tmp/sluice-fetch"
+}
+
+# unpack_packages TREE DEB...: a system of the packages DEB, unpacked without dpkg and without their
+# maintainer scripts, as distroless images are made (so a foreign architecture needs no emulation).
+# /bin, /sbin and /lib (and /lib64 when a package has it) link into /usr, as on Debian 12; each
+# package's control fields go to /var/lib/dpkg/status.d, where scanners of distroless images look.
+unpack_packages() {
+    local tree=$1 deb directory
+    shift
+    make_skeleton "$tree"
+    mkdir -p "$tree"/usr/{bin,sbin,lib} "$tree/var/lib/dpkg/status.d"
+    for directory in bin sbin lib; do ln -s "usr/$directory" "$tree/$directory"; done
+    for deb in "$@"; do
+        if dpkg-deb --contents "$deb" | grep ' \./lib64/' >/dev/null; then
+            mkdir -p "$tree/usr/lib64"
+            [[ -L $tree/lib64 ]] || ln -s usr/lib64 "$tree/lib64"
+        fi
+        dpkg-deb --fsys-tarfile "$deb" | tar --extract --keep-directory-symlink --directory "$tree"
+        dpkg-deb --field "$deb" >"$tree/var/lib/dpkg/status.d/$(dpkg-deb --field "$deb" Package)"
+    done
+    drop_documentation "$tree"
 }

@@ -165,3 +165,89 @@ build_unit_nop() {
         "ENV PATH=$DEFAULT_PATH:/ko-app" "ENV SSL_CERT_FILE=$CA_BUNDLE" 'ENV KO_DATA_PATH=/var/run/ko' \
         'USER 65532' 'ENTRYPOINT ["/ko-app/nop"]'
 }
+
+# The .NET SDK of this machine, which the dotnet-sdk stand-in holds (a new SDK or certificate
+# authority rebuilds it).
+readonly DOTNET_SDK_SOURCE=/usr/share/dotnet
+
+recipe_inputs_dotnet-sdk() {
+    "$DOTNET_SDK_SOURCE/dotnet" --list-sdks 2>/dev/null || true
+    "$DOTNET_SDK_SOURCE/dotnet" --list-runtimes 2>/dev/null || true
+    print_extra_certificates
+}
+
+# mcr.microsoft.com/dotnet/sdk: the packages of Microsoft's Debian image (its runtime-deps base, then
+# curl, git, libatomic1 and wget), the user app (uid 1654) of that base, and this machine's SDK in
+# /usr/share/dotnet. The tree trusts this machine's certificate authorities as the base does, so that
+# `dotnet restore` reaches NuGet through a TLS-inspecting proxy.
+build_unit_dotnet-sdk() {
+    local tree=$TREES/dotnet-sdk
+    [[ -x $DOTNET_SDK_SOURCE/dotnet ]] || die "dotnet-sdk: no .NET SDK in $DOTNET_SDK_SOURCE; run eng/install.sh"
+    make_debian_tree "$tree" ca-certificates libc6 libgcc-s1 libicu72 libssl3 libstdc++6 tzdata zlib1g \
+        curl git libatomic1 wget
+    add_user "$tree" app 1654 /home/app /bin/sh
+    finish_debian_tree "$tree"
+    link_or_copy "$DOTNET_SDK_SOURCE" "$tree/usr/share/dotnet"
+    ln -s /usr/share/dotnet/dotnet "$tree/usr/bin/dotnet"
+    import_image "$tree" dotnet-sdk "mcr.microsoft.com/dotnet/sdk" "ENV PATH=$DEFAULT_PATH:/usr/share/dotnet" \
+        'ENV DOTNET_ROOT=/usr/share/dotnet' 'ENV APP_UID=1654' 'ENV ASPNETCORE_HTTP_PORTS=8080' \
+        'ENV DOTNET_RUNNING_IN_CONTAINER=true' 'ENV DOTNET_CLI_TELEMETRY_OPTOUT=1' 'ENV DOTNET_NOLOGO=1' \
+        'ENV DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1' 'ENV DOTNET_GENERATE_ASPNET_CERTIFICATE=false' \
+        'ENV DOTNET_USE_POLLING_FILE_WATCHER=true' 'ENV NUGET_XMLDOC_MODE=skip' \
+        'ENV NUGET_CERT_REVOCATION_MODE=offline' 'CMD ["bash"]'
+}
+
+# What the runtime-deps stand-ins hold: Microsoft's runtime-deps packages less ICU (the images are
+# globalization-invariant, as the chiseled ones), and base-files and netbase for /etc.
+readonly RUNTIME_DEPS_PACKAGES=(base-files netbase tzdata libc6 libgcc-s1 libstdc++6 zlib1g libssl3)
+
+recipe_inputs_dotnet-runtime-deps() {
+    print_extra_certificates
+}
+
+# mcr.microsoft.com/dotnet/runtime-deps, the base of self-contained .NET apps, for linux/amd64 and
+# linux/arm64: RUNTIME_DEPS_PACKAGES unpacked, no shell, and the user app (uid 1654). A copy of the
+# Debian base with arm64 added fetches the packages, the arm64 ones at the versions of the amd64 ones,
+# so the two images match.
+build_unit_dotnet-runtime-deps() {
+    local work=$TREES/dotnet-runtime-deps deb specs=() architecture
+    mkdir -p "$work"
+    make_debian_tree "$work/apt"
+    chroot "$work/apt" dpkg --add-architecture arm64
+    chroot "$work/apt" apt-get update
+    fetch_packages "$work/apt" "$work/fetched" "${RUNTIME_DEPS_PACKAGES[@]/%/:amd64}"
+    mkdir -p "$work/debs/all" "$work/debs/amd64"
+    for deb in "$work"/fetched/*.deb; do
+        architecture=$(dpkg-deb --field "$deb" Architecture)
+        [[ $architecture == all ]] || specs+=("$(dpkg-deb --field "$deb" Package):arm64=$(dpkg-deb --field "$deb" Version)")
+        mv "$deb" "$work/debs/$architecture/"
+    done
+    fetch_packages "$work/apt" "$work/debs/arm64" "${specs[@]}"
+    make_runtime_deps_tree "$work" amd64
+    import_runtime_deps_image "$work/amd64" dotnet-runtime-deps
+    make_runtime_deps_tree "$work" arm64
+    import_runtime_deps_image "$work/arm64" "dotnet-runtime-deps:$TAG-arm64"
+    set_image_architecture "dotnet-runtime-deps:$TAG-arm64" arm64 v8
+}
+
+# make_runtime_deps_tree WORK ARCHITECTURE: WORK/ARCHITECTURE, from the packages in WORK/debs, with the
+# files that the packages' maintainer scripts and Microsoft's Dockerfile would add.
+make_runtime_deps_tree() {
+    local work=$1 architecture=$2 tree=$1/$2
+    unpack_packages "$tree" "$work"/debs/all/*.deb "$work/debs/$architecture"/*.deb
+    ln -s /usr/share/zoneinfo/Etc/UTC "$tree/etc/localtime"
+    printf 'Etc/UTC\n' >"$tree/etc/timezone"
+    install -m 0644 "$work/apt$CA_BUNDLE" "$tree$CA_BUNDLE"
+    mkdir -p "$tree/usr/lib/ssl"
+    ln -s /etc/ssl/certs "$tree/usr/lib/ssl/certs"
+    ln -s "$CA_BUNDLE" "$tree/usr/lib/ssl/cert.pem"
+    apply_overlay "$tree" dotnet-runtime-deps
+    install -d -m 0755 -o 1654 -g 1654 "$tree/home/app"
+    chmod 1777 "$tree/tmp"
+}
+
+import_runtime_deps_image() {
+    import_image "$1" "$2" "mcr.microsoft.com/dotnet/runtime-deps" "ENV PATH=$DEFAULT_PATH" 'ENV APP_UID=1654' \
+        'ENV ASPNETCORE_HTTP_PORTS=8080' 'ENV DOTNET_RUNNING_IN_CONTAINER=true' \
+        'ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true'
+}
