@@ -115,6 +115,54 @@ public sealed class LayerBuilderTests : IDisposable
         return root;
     }
 
+    [Fact]
+    public async Task A_tar_compressed_from_streams_that_split_it_differently_gives_one_digest_and_its_diff_id()
+    {
+        var (_, tar) = await WriteAsync(new LayerBuilder(new LayerOptions { Compress = false }).AddDirectory(MakeTree("big", DateTime.UtcNow), "app")
+            .AddContent("app/words.txt", Words(3_000_000, seed: 7)));
+        var digests = new HashSet<Digest>();
+        foreach (var seed in new[] { 1, 2, 3 })
+        {
+            using var output = new MemoryStream();
+            var layer = await LayerBuilder.CompressAsync(new TricklingStream(tar, seed), output, CompressionLevel.Fastest, Cancel);
+            Assert.Equal(Digest.Sha256(tar), layer.DiffId);
+            Assert.Equal(Digest.Sha256(output.ToArray()), layer.Descriptor.Digest);
+            digests.Add(layer.Descriptor.Digest);
+        }
+
+        Assert.Single(digests);
+    }
+
+    /// <summary>Compressible text: random words from a small vocabulary.</summary>
+    private static byte[] Words(int length, int seed)
+    {
+        string[] vocabulary = ["pipeline", "task", "step", "result", "workspace", "param", "image", "layer", "digest", "\n"];
+        var random = new Random(seed);
+        var text = new StringBuilder(length + 16);
+        while (text.Length < length)
+        {
+            text.Append(vocabulary[random.Next(vocabulary.Length)]).Append(' ');
+        }
+
+        return Encoding.ASCII.GetBytes(text.ToString());
+    }
+
+    /// <summary>Reads like a network stream: each read returns a random number of bytes.</summary>
+    private sealed class TricklingStream(byte[] content, int seed) : MemoryStream(content, writable: false)
+    {
+        private readonly Random _random = new(seed);
+
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, _random.Next(1, 20_000)));
+
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, _random.Next(1, 20_000))]);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, _random.Next(1, 20_000))], cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            base.ReadAsync(buffer, offset, Math.Min(count, _random.Next(1, 20_000)), cancellationToken);
+    }
+
     private static async Task<(Layer Layer, byte[] Bytes)> WriteAsync(LayerBuilder builder)
     {
         using var output = new MemoryStream();

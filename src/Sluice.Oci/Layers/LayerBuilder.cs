@@ -138,6 +138,43 @@ public sealed class LayerBuilder
         return new Layer(descriptor, diffId, uncompressedSize);
     }
 
+    /// <summary>The size of the blocks <see cref="CompressAsync"/> feeds the compressor.</summary>
+    private const int CompressionBlock = 1 << 16;
+
+    /// <summary>
+    /// Compresses a layer that is already a tar archive (such as one of <c>docker save</c>) to
+    /// <paramref name="destination"/> (left open), computing its diff ID and descriptor in the same
+    /// pass. The same tar gives the same descriptor at the same compression level.
+    /// </summary>
+    public static async Task<Layer> CompressAsync(Stream tar, Stream destination, CompressionLevel level, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tar);
+        ArgumentNullException.ThrowIfNull(destination);
+        await using var compressed = new HashingWriteStream(destination);
+        Digest diffId;
+        long uncompressedSize;
+        await using (var gzip = new GZipStream(compressed, level, leaveOpen: true))
+        {
+            await using var tarBytes = new HashingWriteStream(gzip);
+
+            // The compressor's output depends on how its input is split, and a network stream's reads
+            // split it differently each time: feeding it whole buffers keeps the digest the same.
+            var buffer = new byte[CompressionBlock];
+            int read;
+            while ((read = await tar.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken)) > 0)
+            {
+                await tarBytes.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+
+            await tarBytes.FlushAsync(cancellationToken);
+            diffId = tarBytes.Digest();
+            uncompressedSize = tarBytes.Written;
+        }
+
+        await destination.FlushAsync(cancellationToken);
+        return new Layer(new Descriptor { MediaType = MediaTypes.LayerGzip, Digest = compressed.Digest(), Size = compressed.Written }, diffId, uncompressedSize);
+    }
+
     private async Task WriteEntryAsync(TarWriter tar, string path, Entry entry, CancellationToken cancellationToken)
     {
         var name = entry.Type == TarEntryType.Directory ? path + "/" : path;
