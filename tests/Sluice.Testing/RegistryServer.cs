@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
-namespace Sluice.Oci.Tests.Registry;
+namespace Sluice.Testing;
 
 /// <summary>
 /// Debian's CNCF distribution registry (<c>/usr/bin/docker-registry</c>, installed by eng/install.sh)
@@ -16,9 +16,9 @@ public sealed partial class RegistryServer : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process _process;
-    private readonly TempDirectory _directory;
+    private readonly string _directory;
 
-    private RegistryServer(Process process, TempDirectory directory, int port)
+    private RegistryServer(Process process, string directory, int port)
     {
         _process = process;
         _directory = directory;
@@ -34,7 +34,7 @@ public sealed partial class RegistryServer : IAsyncDisposable
     /// <summary>The registry's log so far.</summary>
     public string Log => File.Exists(LogPath) ? File.ReadAllText(LogPath) : "";
 
-    private string LogPath => _directory.Combine("registry.log");
+    private string LogPath => Path.Combine(_directory, "registry.log");
 
     /// <summary>
     /// Starts a registry; <paramref name="auth"/> is the YAML of its <c>auth:</c> section (indented two
@@ -47,17 +47,17 @@ public sealed partial class RegistryServer : IAsyncDisposable
             throw new InvalidOperationException($"{Executable} is missing: run eng/install.sh (it installs Debian's docker-registry)");
         }
 
-        var directory = new TempDirectory();
+        var directory = Directory.CreateTempSubdirectory("sluice-registry-").FullName;
         var port = SparePort();
-        var authSection = auth(directory.Path);
-        await File.WriteAllTextAsync(directory.Combine("config.yml"), $"""
+        var authSection = auth(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "config.yml"), $"""
             version: 0.1
             log:
               level: info
               formatter: text
             storage:
               filesystem:
-                rootdirectory: {directory.Combine("storage")}
+                rootdirectory: {Path.Combine(directory, "storage")}
               delete:
                 enabled: true
               maintenance:
@@ -70,7 +70,7 @@ public sealed partial class RegistryServer : IAsyncDisposable
             """, cancellationToken);
         var start = new ProcessStartInfo("/bin/sh", ["-c", $"exec {Executable} serve config.yml >registry.log 2>&1"])
         {
-            WorkingDirectory = directory.Path,
+            WorkingDirectory = directory,
             UseShellExecute = false,
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("docker-registry did not start");
@@ -101,7 +101,7 @@ public sealed partial class RegistryServer : IAsyncDisposable
         }
 
         _process.Dispose();
-        _directory.Dispose();
+        Directory.Delete(_directory, recursive: true);
     }
 
     private async Task WaitUntilAnsweringAsync(CancellationToken cancellationToken)

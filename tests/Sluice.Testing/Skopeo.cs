@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Sluice.Oci.Tests.Registry;
+namespace Sluice.Testing;
 
 /// <summary>Debian's skopeo, the independent reader of what the client pushed (installed by eng/install.sh).</summary>
-internal static class Skopeo
+public static class Skopeo
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 

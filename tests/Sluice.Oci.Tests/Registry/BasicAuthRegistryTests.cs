@@ -1,3 +1,4 @@
+using Sluice.Testing;
 using System.Text;
 using Sluice.Oci.Distribution;
 

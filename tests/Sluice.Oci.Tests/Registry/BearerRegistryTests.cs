@@ -1,3 +1,4 @@
+using Sluice.Testing;
 using Sluice.Oci.Distribution;
 
 namespace Sluice.Oci.Tests.Registry;

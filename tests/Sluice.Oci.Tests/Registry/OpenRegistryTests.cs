@@ -1,3 +1,4 @@
+using Sluice.Testing;
 using System.Text.Json;
 using Sluice.Oci.Distribution;
 using Sluice.Oci.Layout;

@@ -1,3 +1,4 @@
+using Sluice.Testing;
 namespace Sluice.Oci.Tests.Registry;
 
 /// <summary>A registry without auth, shared by the tests of one class.</summary>
