@@ -50,6 +50,7 @@ public sealed partial class DockerExecutor
                 ImageId = image.ID,
                 Entrypoint = [.. image.Config?.Entrypoint ?? []],
                 Cmd = [.. image.Config?.Cmd ?? []],
+                Env = [.. image.Config?.Env ?? []],
                 WorkingDir = string.IsNullOrEmpty(image.Config?.WorkingDir) ? null : image.Config.WorkingDir,
                 User = string.IsNullOrEmpty(image.Config?.User) ? null : image.Config.User,
                 Platform = string.IsNullOrEmpty(image.Variant) ? $"{image.Os}/{image.Architecture}" : $"{image.Os}/{image.Architecture}/{image.Variant}",

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -84,6 +85,57 @@ public sealed partial class DockerExecutor
         finally
         {
             await RemoveContainerAsync(id, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// An image as <c>docker save</c> writes it: a tar stream of its configuration, its layers as tar
+    /// archives and a <c>manifest.json</c> naming them. The caller disposes the stream. Read with .NET's
+    /// own HTTP client over the daemon's socket: the Docker client's chunked-response reader fails on
+    /// long streams.
+    /// </summary>
+    public async Task<Stream> SaveImageAsync(string imageId, CancellationToken cancellationToken)
+    {
+        var socket = _configuration.EndpointBaseUri.LocalPath;
+        var http = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, token) =>
+            {
+                var connection = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await connection.ConnectAsync(new UnixDomainSocketEndPoint(socket), token).ConfigureAwait(false);
+                    return new NetworkStream(connection, ownsSocket: true);
+                }
+                catch
+                {
+                    connection.Dispose();
+                    throw;
+                }
+            },
+        })
+        { Timeout = Timeout.InfiniteTimeSpan };
+        try
+        {
+            var response = await http.GetAsync(new Uri($"http://docker/images/{Uri.EscapeDataString(imageId)}/get"), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                var message = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                response.Dispose();
+                throw new InvalidOperationException($"the Docker daemon did not save image {imageId}: {(int)response.StatusCode} {message.Trim()}");
+            }
+
+            return new OwningStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), response, http);
+        }
+        catch (Exception e) when (IsConnectionFailure(e))
+        {
+            http.Dispose();
+            throw Unreachable(e);
+        }
+        catch
+        {
+            http.Dispose();
+            throw;
         }
     }
 

@@ -20,6 +20,9 @@ public sealed record ResolvedImage
     /// <summary>The image's CMD.</summary>
     public ImmutableArray<string> Cmd { get; init; } = [];
 
+    /// <summary>The image's environment, as <c>NAME=value</c>.</summary>
+    public ImmutableArray<string> Env { get; init; } = [];
+
     /// <summary>The image's working directory, if any.</summary>
     public string? WorkingDir { get; init; }
 

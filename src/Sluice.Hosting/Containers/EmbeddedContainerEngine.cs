@@ -105,7 +105,7 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
                     return new ContainerState { Key = key, ImageId = settings.Base?.ImageId ?? string.Empty, Settings = settings };
                 }
 
-            case EnvOp or WorkdirOp or MountCacheOp or SecretVariableOp or MountSecretOp:
+            case EnvOp or WorkdirOp or MountCacheOp or SecretVariableOp or MountSecretOp or EntrypointOp or DefaultArgsOp or LabelOp:
                 {
                     var parent = StateAsync((ContainerOp)op.Inputs[0], cancellationToken);
                     var settings = await SettingsAsync(op, cancellationToken).ConfigureAwait(false);
@@ -186,15 +186,15 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
     /// <summary>Settings follow the parent chain alone and run nothing, so a cache hit need not evaluate its parent.</summary>
     private async Task<ContainerSettings> SettingsCoreAsync(ContainerOp op, CancellationToken cancellationToken)
     {
-        if (op is ScratchOp)
+        if (op is ScratchOp scratch)
         {
-            return new ContainerSettings();
+            return new ContainerSettings { Platform = scratch.Platform };
         }
 
         var parent = await SettingsAsync((ContainerOp)op.Inputs[0], cancellationToken).ConfigureAwait(false);
         return op switch
         {
-            FromOp from => parent with { Base = await _docker.ResolveImageAsync(from.Address, ImagePullPolicy.IfNotPresent, cancellationToken).ConfigureAwait(false), Workdir = null },
+            FromOp from => parent with { Base = await ResolveBaseAsync(from, parent.Platform, cancellationToken).ConfigureAwait(false), Workdir = null, Entrypoint = null, DefaultArgs = null },
             EnvOp env => parent with
             {
                 Env = [.. parent.Env.Where(e => e.Key != env.Variable), KeyValuePair.Create(env.Variable, env.Value)],
@@ -208,9 +208,62 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
             MountSecretOp mount => parent with { SecretMounts = [.. parent.SecretMounts.Where(m => m.Key != mount.Path), KeyValuePair.Create(mount.Path, mount.Secret)] },
             WorkdirOp workdir => parent with { Workdir = workdir.Path },
             MountCacheOp cache => parent with { Caches = [.. parent.Caches.Where(c => c.Path != cache.Path), new SnapshotCacheMount(cache.Volume, cache.Path)] },
+            EntrypointOp entrypoint => parent with { Entrypoint = entrypoint.Args, DefaultArgs = null },
+            DefaultArgsOp args => parent with { DefaultArgs = args.Args },
+            LabelOp label => parent with { Labels = parent.Labels.SetItem(label.Label, label.Value) },
             ExecOp or WithDirectoryOp => parent,
             _ => throw new NotSupportedException($"the embedded engine cannot evaluate {op.Name} ops"),
         };
+    }
+
+    /// <summary>
+    /// The image of a <c>From</c>, which must be of the container's platform. Docker keeps one platform
+    /// per tag, so when the reference (after mirrors) names an image of another platform, the same name
+    /// with the tag suffixed <c>-ARCH</c> (<c>runtime-deps:bookworm-arm64</c>) is taken when it is there
+    /// and of the right platform.
+    /// </summary>
+    private async Task<ResolvedImage> ResolveBaseAsync(FromOp from, string platform, CancellationToken cancellationToken)
+    {
+        var image = await _docker.ResolveImageAsync(from.Address, ImagePullPolicy.IfNotPresent, cancellationToken).ConfigureAwait(false);
+        if (SamePlatform(image.Platform, platform))
+        {
+            return image;
+        }
+
+        var candidate = PlatformTag(image.Reference, platform);
+        try
+        {
+            var variant = await _docker.ResolveImageAsync(candidate, ImagePullPolicy.IfNotPresent, cancellationToken).ConfigureAwait(false);
+            if (SamePlatform(variant.Platform, platform))
+            {
+                return variant with { Requested = from.Address };
+            }
+        }
+        catch (ImageUnavailableException)
+        {
+        }
+
+        throw new InvalidOperationException(
+            $"From(\"{from.Address}\"): the image {image.Reference} is {image.Platform}, but the container is for {platform}, " +
+            $"and there is no {platform} image {candidate}. This machine's Docker keeps one platform per tag: " +
+            $"tag an image built for {platform} as {candidate}, or name it in From.");
+    }
+
+    /// <summary>A reference with its tag suffixed by a platform's architecture: <c>app:1.0</c> for linux/arm64 is <c>app:1.0-arm64</c>.</summary>
+    internal static string PlatformTag(string reference, string platform)
+    {
+        var at = reference.IndexOf('@', StringComparison.Ordinal);
+        var name = at < 0 ? reference : reference[..at];
+        var architecture = platform.Split('/')[1];
+        return name.LastIndexOf(':') > name.LastIndexOf('/') ? $"{name}-{architecture}" : $"{name}:latest-{architecture}";
+    }
+
+    /// <summary>Whether two <c>os/architecture[/variant]</c> platforms are the same; a missing variant matches any.</summary>
+    internal static bool SamePlatform(string image, string container)
+    {
+        var a = image.Split('/');
+        var b = container.Split('/');
+        return a.Length >= 2 && b.Length >= 2 && a[0] == b[0] && a[1] == b[1] && (a.Length < 3 || b.Length < 3 || a[2] == b[2]);
     }
 
     private static string RootFilesystem(ContainerState parent, ContainerOp op) =>
@@ -237,6 +290,18 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
 
         /// <summary>Secret files by path, mounted from outside the snapshot.</summary>
         public ImmutableArray<KeyValuePair<string, Secret>> SecretMounts { get; init; } = [];
+
+        /// <summary>The platform of the container's image.</summary>
+        public string Platform { get; init; } = Platforms.Host;
+
+        /// <summary>The entrypoint a published image gets instead of its base image's, or null.</summary>
+        public ImmutableArray<string>? Entrypoint { get; init; }
+
+        /// <summary>The default arguments a published image gets instead of its base image's, or null.</summary>
+        public ImmutableArray<string>? DefaultArgs { get; init; }
+
+        /// <summary>Labels of the published image, over its base image's.</summary>
+        public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
 
         /// <summary>The image of the nearest <c>From</c>, or null when there is none.</summary>
         public ResolvedImage? Base { get; init; }

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Sluice.Sdk.Containers;
 
 /// <summary>
@@ -88,14 +90,68 @@ public sealed class Container
     /// <param name="args">The program and its arguments, such as <c>["sh", "-c", "make"]</c>.</param>
     public Container WithExec(IEnumerable<string> args)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var argv = args.ToArray();
-        if (argv.Length == 0)
+        return With(new ExecOp(Op, Arguments(args, nameof(args), allowEmpty: false)));
+    }
+
+    /// <summary>This container with the entrypoint its published image starts; the default arguments are reset.</summary>
+    /// <param name="args">The program and its first arguments. Execs do not use it.</param>
+    public Container WithEntrypoint(IEnumerable<string> args) => With(new EntrypointOp(Op, Arguments(args, nameof(args), allowEmpty: false)));
+
+    /// <summary>This container with the arguments its published image passes to the entrypoint by default.</summary>
+    /// <param name="args">The arguments. Execs do not use them.</param>
+    public Container WithDefaultArgs(IEnumerable<string> args) => With(new DefaultArgsOp(Op, Arguments(args, nameof(args), allowEmpty: true)));
+
+    /// <summary>This container with a label in its published image's configuration.</summary>
+    /// <param name="name">The label's name.</param>
+    /// <param name="value">Its value.</param>
+    public Container WithLabel(string name, string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(value);
+        return With(new LabelOp(Op, name, value));
+    }
+
+    /// <summary>The platform this container's image is for, such as <c>linux/arm64</c>.</summary>
+    public string Platform
+    {
+        get
         {
-            throw new ArgumentException("an exec needs a program to run", nameof(args));
+            Op op = Op;
+            while (op is not ScratchOp)
+            {
+                op = op.Inputs[0];
+            }
+
+            return ((ScratchOp)op).Platform;
+        }
+    }
+
+    /// <summary>
+    /// Pushes this container as an image to a registry, with <paramref name="platformVariants"/> as the
+    /// other platforms of one image index. Evaluates what it needs first; never cached. Credentials come
+    /// from the Docker configuration (<c>$DOCKER_CONFIG/config.json</c>, else <c>~/.docker/config.json</c>).
+    /// </summary>
+    /// <param name="address">
+    /// Where to: <c>registry/repository:tag</c> points the tag at what is pushed; without a tag the
+    /// image is pushed by digest only.
+    /// </param>
+    /// <param name="platformVariants">Containers for other platforms, one per platform.</param>
+    /// <param name="cancellationToken">Cancels the push.</param>
+    /// <returns>The pushed image as <c>registry/repository@sha256:...</c>: an image index when there are variants, else a manifest.</returns>
+    /// <exception cref="ArgumentException">Two containers are for the same platform, or the address is not a reference.</exception>
+    /// <exception cref="ExecFailedException">An exec it depends on failed.</exception>
+    public Task<string> PublishAsync(string address, IEnumerable<Container>? platformVariants = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        var containers = new List<Container> { this };
+        containers.AddRange(platformVariants ?? []);
+        var duplicate = containers.GroupBy(c => c.Platform, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"{duplicate.Count()} of the containers to publish are for {duplicate.Key}; an image index holds one image per platform", nameof(platformVariants));
         }
 
-        return With(new ExecOp(Op, [.. argv]));
+        return _client.Engine.PublishAsync(address, [.. containers.Select(c => c.Op)], cancellationToken);
     }
 
     /// <summary>A directory of this container's filesystem.</summary>
@@ -134,6 +190,13 @@ public sealed class Container
     }
 
     private Container With(ContainerOp op) => new(_client, op);
+
+    private static ImmutableArray<string> Arguments(IEnumerable<string> args, string name, bool allowEmpty)
+    {
+        ArgumentNullException.ThrowIfNull(args, name);
+        ImmutableArray<string> argv = [.. args];
+        return argv.Length > 0 || allowEmpty ? argv : throw new ArgumentException("a program to run is needed", name);
+    }
 
     internal static string Absolute(string path)
     {

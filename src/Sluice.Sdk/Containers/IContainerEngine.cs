@@ -21,6 +21,13 @@ public interface IContainerEngine : IAsyncDisposable
 
     /// <summary>The contents of a file of a container.</summary>
     Task<byte[]> ReadFileAsync(ContainerFileOp file, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Pushes containers to a registry: one as an image manifest, several (one per platform) as an image
+    /// index. Points the address's tag at it when the address has one. Never cached.
+    /// </summary>
+    /// <returns>The pushed manifest or index as <c>registry/repository@digest</c>.</returns>
+    Task<string> PublishAsync(string address, ImmutableArray<ContainerOp> containers, CancellationToken cancellationToken);
 }
 
 /// <summary>An evaluated container.</summary>

@@ -26,11 +26,15 @@ public abstract record ContainerOp : Op;
 /// <summary>An op whose value is a directory tree.</summary>
 public abstract record DirectoryOp : Op;
 
-/// <summary>An empty container: no filesystem, no settings.</summary>
-public sealed record ScratchOp : ContainerOp
+/// <summary>
+/// An empty container for a platform: no filesystem, no settings. The platform enters every identity
+/// after it, so the same program for linux/amd64 and linux/arm64 gives different values.
+/// </summary>
+/// <param name="Platform">The platform, such as <c>linux/arm64</c> (<see cref="Platforms"/>).</param>
+public sealed record ScratchOp(string Platform) : ContainerOp
 {
-    /// <summary>The one empty container.</summary>
-    public static ScratchOp Instance { get; } = new();
+    /// <summary>The empty container of this machine's platform.</summary>
+    public static ScratchOp Instance { get; } = new(Platforms.Host);
 
     /// <inheritdoc />
     public override string Name => "scratch";
@@ -39,7 +43,7 @@ public sealed record ScratchOp : ContainerOp
     public override ImmutableArray<Op> Inputs => [];
 
     /// <inheritdoc />
-    public override JsonObject Arguments() => [];
+    public override JsonObject Arguments() => new() { ["platform"] = Platform };
 }
 
 /// <summary>The root filesystem of an image; environment variables set before are kept, as in Dagger.</summary>
@@ -86,6 +90,52 @@ public sealed record WorkdirOp(ContainerOp Parent, string Path) : ContainerOp
 
     /// <inheritdoc />
     public override JsonObject Arguments() => new() { ["path"] = Path };
+}
+
+/// <summary>The entrypoint a published image starts with; it resets the default arguments, as in a Dockerfile.</summary>
+/// <param name="Parent">The container before.</param>
+/// <param name="Args">The program and its first arguments.</param>
+public sealed record EntrypointOp(ContainerOp Parent, ImmutableArray<string> Args) : ContainerOp
+{
+    /// <inheritdoc />
+    public override string Name => "entrypoint";
+
+    /// <inheritdoc />
+    public override ImmutableArray<Op> Inputs => [Parent];
+
+    /// <inheritdoc />
+    public override JsonObject Arguments() => new() { ["args"] = new JsonArray([.. Args.Select(a => JsonValue.Create(a))]) };
+}
+
+/// <summary>The arguments a published image passes to its entrypoint when it is started without any.</summary>
+/// <param name="Parent">The container before.</param>
+/// <param name="Args">The arguments.</param>
+public sealed record DefaultArgsOp(ContainerOp Parent, ImmutableArray<string> Args) : ContainerOp
+{
+    /// <inheritdoc />
+    public override string Name => "default-args";
+
+    /// <inheritdoc />
+    public override ImmutableArray<Op> Inputs => [Parent];
+
+    /// <inheritdoc />
+    public override JsonObject Arguments() => new() { ["args"] = new JsonArray([.. Args.Select(a => JsonValue.Create(a))]) };
+}
+
+/// <summary>A label of the published image's configuration.</summary>
+/// <param name="Parent">The container before.</param>
+/// <param name="Label">The label's name, such as <c>org.opencontainers.image.source</c>.</param>
+/// <param name="Value">Its value.</param>
+public sealed record LabelOp(ContainerOp Parent, string Label, string Value) : ContainerOp
+{
+    /// <inheritdoc />
+    public override string Name => "label";
+
+    /// <inheritdoc />
+    public override ImmutableArray<Op> Inputs => [Parent];
+
+    /// <inheritdoc />
+    public override JsonObject Arguments() => new() { ["name"] = Label, ["value"] = Value };
 }
 
 /// <summary>

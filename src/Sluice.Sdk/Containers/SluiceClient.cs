@@ -28,7 +28,13 @@ public sealed class SluiceClient : IAsyncDisposable
     public HostDirectories Host { get; }
 
     /// <summary>An empty container; <see cref="Container.From"/> gives it an image's filesystem.</summary>
-    public Container Container() => new(this, ScratchOp.Instance);
+    /// <param name="platform">
+    /// The platform its image is for (<see cref="Platforms"/>), this machine's by default. <c>From</c>
+    /// then needs an image of that platform; execs of another architecture run under emulation where
+    /// the machine has it, so build steps should run on the host's platform and cross-compile.
+    /// </param>
+    public Container Container(string? platform = null) =>
+        new(this, platform is null ? ScratchOp.Instance : new ScratchOp(Platforms.Validate(platform)));
 
     /// <summary>A persistent cache volume, shared by every container that mounts the same key.</summary>
     /// <param name="key">The volume's name, such as <c>nuget</c>.</param>

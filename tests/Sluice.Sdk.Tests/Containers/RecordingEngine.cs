@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Collections.Concurrent;
 using Sluice.Sdk.Containers;
 
@@ -43,6 +44,13 @@ internal sealed class RecordingEngine : IContainerEngine
     {
         Calls.Enqueue($"read {file.Path}");
         return Task.FromResult("contents"u8.ToArray());
+    }
+
+    public async Task<string> PublishAsync(string address, ImmutableArray<ContainerOp> containers, CancellationToken cancellationToken)
+    {
+        var keys = await Task.WhenAll(containers.Select(c => KeyAsync(c, cancellationToken)));
+        Calls.Enqueue($"publish {address} {string.Join(' ', keys)}");
+        return $"{address}@sha256:published";
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
