@@ -69,6 +69,15 @@ public sealed partial class PipelineBuilder : ResourceBuilder<PipelineBuilder, P
     public ParamReference ObjectParam(string name, IEnumerable<string> keys, IReadOnlyDictionary<string, string>? defaultValue = null, string? description = null) =>
         Declare(Declarations.ObjectParam(name, keys, defaultValue, description));
 
+    /// <summary>Declares (or redeclares) a param as Tekton writes it, such as one of <see cref="Programs.PipelineProgram.Params"/>.</summary>
+    /// <param name="declaration">The param's name, type, description, default and allowed values.</param>
+    /// <returns>The param, to pass to tasks as <c>$(params.name)</c>.</returns>
+    public ParamReference Param(ParamSpec declaration)
+    {
+        ArgumentNullException.ThrowIfNull(declaration);
+        return Declare(declaration);
+    }
+
     /// <summary>Declares (or redeclares) a workspace the run must bind.</summary>
     /// <param name="name">The workspace's name.</param>
     /// <param name="description">What the Pipeline keeps in it.</param>

@@ -85,7 +85,7 @@ public sealed class PipelineRunBuilder : RunBuilder<PipelineRunBuilder, Pipeline
         {
             PipelineRef = _pipelineRef,
             PipelineSpec = _pipelineSpec,
-            Params = Params,
+            Params = ParamValues,
             Workspaces = Workspaces,
             Timeouts = _timeouts,
             TaskRunTemplate = _serviceAccount is null ? null : new PipelineTaskRunTemplate { ServiceAccountName = _serviceAccount },

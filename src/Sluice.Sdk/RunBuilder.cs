@@ -19,7 +19,7 @@ public abstract class RunBuilder<TSelf, TResource> : ResourceBuilder<TSelf, TRes
         Declarations.RequireName(name, "run");
     }
 
-    private protected ImmutableArray<Param> Params { get; private set; } = [];
+    private protected ImmutableArray<Param> ParamValues { get; private set; } = [];
 
     private protected ImmutableArray<WorkspaceBinding> Workspaces { get; private set; } = [];
 
@@ -37,6 +37,19 @@ public abstract class RunBuilder<TSelf, TResource> : ResourceBuilder<TSelf, TRes
     /// <param name="name">The param.</param>
     /// <param name="value">The keys and values.</param>
     public TSelf Param(string name, IReadOnlyDictionary<string, string> value) => Bind(name, ParamValue.Of(value));
+
+    /// <summary>Gives several params their values, such as <see cref="Programs.PipelineProgram.BoundParams"/> from a program's command line.</summary>
+    /// <param name="values">The params, each replacing any earlier value of the same name.</param>
+    public TSelf Params(IEnumerable<Param> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        foreach (var value in values)
+        {
+            Bind(value.Name, value.Value);
+        }
+
+        return (TSelf)this;
+    }
 
     /// <summary>Backs a workspace with a fresh empty directory.</summary>
     /// <param name="name">The workspace.</param>
@@ -74,7 +87,7 @@ public abstract class RunBuilder<TSelf, TResource> : ResourceBuilder<TSelf, TRes
     private TSelf Bind(string name, ParamValue value)
     {
         Declarations.RequireName(name, "param");
-        Params = Declarations.Put(Params, new Param { Name = name, Value = value }, p => p.Name);
+        ParamValues = Declarations.Put(ParamValues, new Param { Name = name, Value = value }, p => p.Name);
         return (TSelf)this;
     }
 }

@@ -74,7 +74,7 @@ public sealed class TaskRunBuilder : RunBuilder<TaskRunBuilder, TaskRun>
         {
             TaskRef = _taskRef,
             TaskSpec = _taskSpec,
-            Params = Params,
+            Params = ParamValues,
             Workspaces = Workspaces,
             Timeout = _timeout,
             ServiceAccountName = _serviceAccount,
