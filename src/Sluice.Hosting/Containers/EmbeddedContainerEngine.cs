@@ -154,13 +154,14 @@ internal sealed partial class EmbeddedContainerEngine : IContainerEngine
         }
 
         var stderr = mask.Apply(Encoding.UTF8.GetString(result.Stderr));
+        var stdout = mask.Apply(Encoding.UTF8.GetString(result.Stdout));
         if (result.ExitCode != 0)
         {
-            throw new ExecFailedException(exec.Args, result.ExitCode, stderr);
+            throw new ExecFailedException(exec.Args, result.ExitCode, stderr, stdout);
         }
 
         _snapshots.Enqueue(result.ImageId);
-        var output = new ExecOutput { Args = exec.Args, ExitCode = result.ExitCode, Stdout = mask.Apply(Encoding.UTF8.GetString(result.Stdout)), Stderr = stderr };
+        var output = new ExecOutput { Args = exec.Args, ExitCode = result.ExitCode, Stdout = stdout, Stderr = stderr };
         return parent with { Key = key, ImageId = result.ImageId, LastExec = output };
     }
 

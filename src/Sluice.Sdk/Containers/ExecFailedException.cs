@@ -10,11 +10,18 @@ public sealed class ExecFailedException : Exception
 
     /// <summary>Describes a failed exec.</summary>
     public ExecFailedException(ImmutableArray<string> args, int exitCode, string stderr)
-        : base(Describe(args, exitCode, Tail(stderr)))
+        : this(args, exitCode, stderr, string.Empty)
+    {
+    }
+
+    /// <summary>Describes a failed exec; its stdout stands in for an empty stderr, as tools such as <c>dotnet</c> report errors there.</summary>
+    public ExecFailedException(ImmutableArray<string> args, int exitCode, string stderr, string stdout)
+        : base(Describe(args, exitCode, Tail(stderr), Tail(stdout)))
     {
         Args = args;
         ExitCode = exitCode;
         StderrTail = Tail(stderr);
+        StdoutTail = Tail(stdout);
     }
 
     /// <summary>The program and its arguments.</summary>
@@ -26,14 +33,17 @@ public sealed class ExecFailedException : Exception
     /// <summary>The last <see cref="TailLength"/> characters of the standard error.</summary>
     public string StderrTail { get; }
 
+    /// <summary>The last <see cref="TailLength"/> characters of the standard output.</summary>
+    public string StdoutTail { get; }
+
     private static string Tail(string text) => text.Length > TailLength ? text[^TailLength..] : text;
 
-    private static string Describe(ImmutableArray<string> args, int exitCode, string stderr)
+    private static string Describe(ImmutableArray<string> args, int exitCode, string stderr, string stdout)
     {
         var command = string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a));
-        var end = stderr.TrimEnd();
+        var (stream, end) = stderr.TrimEnd() is { Length: > 0 } errors ? ("stderr", errors) : ("stdout", stdout.TrimEnd());
         return end.Length == 0
-            ? $"exec {command} exited with code {exitCode} and wrote nothing to stderr"
-            : $"exec {command} exited with code {exitCode}; the end of its stderr:\n{end}";
+            ? $"exec {command} exited with code {exitCode} and wrote nothing to stderr or stdout"
+            : $"exec {command} exited with code {exitCode}; the end of its {stream}:\n{end}";
     }
 }
