@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Sluice.Sdk.Containers;
@@ -143,15 +142,9 @@ public sealed class ContainerPublishTests : IAsyncLifetime
 
     private static async Task<string> DockerAsync(IEnumerable<string> arguments, bool allowFailure = false)
     {
-        var start = new ProcessStartInfo("/usr/bin/docker", arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("docker did not start");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var errors = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        return process.ExitCode == 0 || allowFailure
-            ? await output
-            : throw new InvalidOperationException($"docker {string.Join(' ', start.ArgumentList)} failed ({process.ExitCode}): {await errors}");
+        var result = await ProcessRunner.RunAsync("/usr/bin/docker", arguments, TimeSpan.FromMinutes(2), Cancel);
+        return result.ExitCode == 0 || allowFailure
+            ? result.Stdout
+            : throw new InvalidOperationException($"docker {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.Stderr}");
     }
 }
