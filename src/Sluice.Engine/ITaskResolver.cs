@@ -25,6 +25,9 @@ public interface ITaskResolver
 
     /// <summary>A ServiceAccount by name, or null.</summary>
     ServiceAccount? FindServiceAccount(string name, string @namespace);
+
+    /// <summary>The names of the Tasks it can find, so that a name it cannot find gets a suggestion.</summary>
+    IEnumerable<string> TaskNames(string @namespace) => [];
 }
 
 /// <summary>Resolves from the resources loaded with the run (the same files and directories).</summary>
@@ -48,4 +51,8 @@ public sealed class ResourceSetResolver(ResourceSet resources) : ITaskResolver
 
     /// <inheritdoc />
     public ServiceAccount? FindServiceAccount(string name, string @namespace) => resources.FindServiceAccount(name);
+
+    /// <inheritdoc />
+    public IEnumerable<string> TaskNames(string @namespace) =>
+        resources.Resources.Where(r => r.Resource is TaskDefinition).Select(r => r.Resource.Metadata.Name).OfType<string>();
 }

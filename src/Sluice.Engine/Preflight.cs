@@ -101,7 +101,7 @@ public static class Preflight
             {
                 Owner = reference,
                 Field = "name",
-                Fix = "pass the file that defines this Task to sluice, or fix taskRef.name",
+                Fix = MissingTask.Fix(reference.Name, resolver, ns),
             };
         return (task.Spec, task.Metadata.Name ?? string.Empty);
     }

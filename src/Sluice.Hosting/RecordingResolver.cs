@@ -38,6 +38,9 @@ public sealed class RecordingResolver(ITaskResolver inner) : ITaskResolver
     /// <inheritdoc />
     public ServiceAccount? FindServiceAccount(string name, string @namespace) => inner.FindServiceAccount(name, @namespace);
 
+    /// <inheritdoc />
+    public IEnumerable<string> TaskNames(string @namespace) => inner.TaskNames(@namespace);
+
     private T? Remember<T>(T? resource)
         where T : class, IResource
     {

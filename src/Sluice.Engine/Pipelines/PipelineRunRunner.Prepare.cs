@@ -236,7 +236,7 @@ public sealed partial class PipelineRunRunner
                 {
                     Owner = state.Written.TaskRef ?? (object)state.Written,
                     Field = "name",
-                    Fix = "pass the file that defines this Task to sluice, or fix taskRef.name",
+                    Fix = MissingTask.Fix(reference.Name, resolver, ns),
                 };
             state.Spec = definition.Spec;
             state.TaskName = definition.Metadata.Name;
