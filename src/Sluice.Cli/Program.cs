@@ -7,6 +7,7 @@ var root = new RootCommand("Sluice runs Tekton v1 Tasks and Pipelines on a machi
 {
     RunCommand.Create(),
     ValidateCommand.Create(),
+    CatalogCommand.Create(),
 };
 HistoryCommands.Add(root);
 var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null };

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.CommandLine;
+using Sluice.Catalog;
 using Sluice.Cli.Rendering;
 using Sluice.Engine;
 using Sluice.Engine.Caching;
@@ -63,8 +64,9 @@ internal static class RunCommand
     {
         var color = CommonOptions.ColorOnStderr(parse);
         var diagnostics = new DiagnosticBag();
-        // The same name may be defined in two files; a run resolves names in its own file first.
-        ITaskResolver ResolverFor(SelectedRun run) => new ResourceSetResolver(resources.Scoped(run.Source.File));
+        // The same name may be defined in two files; a run resolves names in its own file first, then in
+        // the other files, and only then a Task in the catalog.
+        ITaskResolver ResolverFor(SelectedRun run) => new CatalogResolver(new ResourceSetResolver(resources.Scoped(run.Source.File)));
         foreach (var run in runs)
         {
             foreach (var problem in Preflight.Check(run.Resource, ResolverFor(run), new EngineOptions()))
