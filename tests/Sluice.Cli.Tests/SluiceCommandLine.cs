@@ -22,17 +22,22 @@ internal static class SluiceCommandLine
     {
         RunCommand.Create(),
         ValidateCommand.Create(),
+        CatalogCommand.Create(),
     };
 
-    public static async Task<CommandOutcome> InvokeAsync(params string[] args)
+    public static Task<CommandOutcome> InvokeAsync(params string[] args) => InvokeWithInputAsync(string.Empty, args);
+
+    /// <summary>Runs <c>sluice ARGS</c> with <paramref name="input"/> as its standard input.</summary>
+    public static async Task<CommandOutcome> InvokeWithInputAsync(string input, params string[] args)
     {
         await Turn.WaitAsync(TestContext.Current.CancellationToken);
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var (previousOut, previousError) = (Console.Out, Console.Error);
+        var (previousOut, previousError, previousIn) = (Console.Out, Console.Error, Console.In);
         try
         {
             Console.SetOut(stdout);
             Console.SetError(stderr);
+            Console.SetIn(new StringReader(input));
             var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null };
             var exitCode = await Root.Parse(args).InvokeAsync(configuration, TestContext.Current.CancellationToken);
             return new CommandOutcome(exitCode, stdout.ToString(), stderr.ToString());
@@ -41,6 +46,7 @@ internal static class SluiceCommandLine
         {
             Console.SetOut(previousOut);
             Console.SetError(previousError);
+            Console.SetIn(previousIn);
             Turn.Release();
         }
     }
