@@ -8,6 +8,7 @@ var root = new RootCommand("Sluice runs Tekton v1 Tasks and Pipelines on a machi
     RunCommand.Create(),
     ValidateCommand.Create(),
     CatalogCommand.Create(),
+    ImageCommand.Create(),
 };
 HistoryCommands.Add(root);
 var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null };
