@@ -196,9 +196,10 @@ internal static class RunCommand
 
         if (task is not null)
         {
-            if (resources.FindTask(task) is not { Resource: Model.Tasks.TaskDefinition definition } loaded)
+            // The files' Task first, then the catalog's, as a taskRef resolves.
+            if ((resources.FindTask(task) ?? TaskCatalog.BuiltIn.Find(task)?.Resource) is not { Resource: Model.Tasks.TaskDefinition definition } loaded)
             {
-                diagnostics.Add(SourceLocation.None, "--task", $"no Task named \"{task}\" in the given files", Known(resources, "Task"));
+                diagnostics.Add(SourceLocation.None, "--task", $"no Task named \"{task}\" in the given files or the catalog", Known(resources, "Task"));
                 return [];
             }
 

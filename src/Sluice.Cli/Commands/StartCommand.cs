@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.CommandLine;
+using Sluice.Catalog;
 using Sluice.Cli.Rendering;
 using Sluice.Engine.Runs;
 using Sluice.Hosting;
@@ -52,11 +53,14 @@ internal static class StartCommand
             version = await DefinitionCommands.VersionOfAsync(store, kind, name, interrupted.Token).ConfigureAwait(false);
         }
 
-        var loaded = kind == "Task" ? resources.FindTask(name) : resources.FindPipeline(name);
-        if (loaded is null || version is null)
+        // A Task nobody stored may be built in: it starts as the catalog has it, with no stored version.
+        var builtIn = version is null && kind == "Task" ? TaskCatalog.BuiltIn.Find(name) : null;
+        var loaded = builtIn?.Resource ?? (kind == "Task" ? resources.FindTask(name) : resources.FindPipeline(name));
+        if (loaded is null || (version is null && builtIn is null))
         {
             var known = resources.Resources.Where(r => r.Resource.Kind == kind).Select(r => r.Resource.Metadata.Name).ToList();
-            diagnostics.Add(SourceLocation.None, "name", $"no {kind} named \"{name}\" is stored", known.Count == 0 ? "store it first with sluice apply -f FILE" : $"stored: {string.Join(", ", known)}");
+            var catalog = kind == "Task" ? "; sluice catalog list names the Tasks built into Sluice" : string.Empty;
+            diagnostics.Add(SourceLocation.None, "name", $"no {kind} named \"{name}\" is stored", (known.Count == 0 ? "store it first with sluice apply -f FILE" : $"stored: {string.Join(", ", known)}") + catalog);
             DiagnosticPrinter.Print(diagnostics.ToImmutable(), Console.Error, color);
             return ExitCodes.InvalidInput;
         }

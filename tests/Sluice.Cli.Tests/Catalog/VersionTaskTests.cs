@@ -220,6 +220,26 @@ public sealed partial class VersionTaskTests : IDisposable
         Assert.Equal(("1.0.0", "v1.0.0"), (results["version"], results["tag"]));
     }
 
+    [Fact]
+    public async Task Start_task_and_run_task_run_the_catalog_task_that_nobody_stored_or_wrote()
+    {
+        Init();
+        Commit("fix: one");
+        Tag("v0.3.0");
+        Commit("feat: two");
+        var other = Path.Combine(_directory, "other.yaml");
+        await File.WriteAllTextAsync(other, Run.Replace("name: version\n", "name: unrelated\n", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+
+        var started = await SluiceProcess.RunAsync(Home, "start", "task", "version", "-w", "source=pvc:source", "--network", "none", "--config", StandIns);
+        var ran = await SluiceProcess.RunAsync(Home, "run", "--task", "version", "-w", "source=pvc:source", "--network", "none", "--config", StandIns, other);
+
+        foreach (var (exitCode, output) in new[] { started, ran })
+        {
+            Assert.True(exitCode == 0, output);
+            Assert.Contains("  result version = 0.4.0\n", output, StringComparison.Ordinal);
+        }
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     /// <summary>Runs the TaskRun of the catalog's version Task with extra <c>sluice run</c> arguments; returns its results.</summary>
