@@ -25,6 +25,9 @@ foreach (var suite in suites)
         case "sdk-cache":
             figures.AddRange(await SdkCacheBenchmark.RunAsync());
             break;
+        case "image-build":
+            figures.AddRange(await ImageBuildBenchmark.RunAsync(Setting("SLUICE_EXAMPLE_SERVICE", "examples/sdk/hello-service")));
+            break;
         case "tree":
             figures.Add(await TreeBenchmark.RunAsync());
             break;
@@ -35,7 +38,7 @@ foreach (var suite in suites)
             figures.Add(ValidateBenchmark.Run(Setting("SLUICE_BINARY", "artifacts/sluice/sluice"), Setting("SLUICE_CONFORMANCE_DIR", "../shared/conformance")));
             break;
         default:
-            Console.Error.WriteLine($"unknown suite {suite}; known: engine, engine-small, docker, sdk-cache, host, history, matrix, tree, validate");
+            Console.Error.WriteLine($"unknown suite {suite}; known: engine, engine-small, docker, sdk-cache, host, history, image-build, matrix, tree, validate");
             return 2;
     }
 }
