@@ -135,6 +135,17 @@ public sealed partial class GitCloneTaskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_commit_SHA_the_server_does_not_have_fails_the_TaskRun_with_a_message_naming_it()
+    {
+        const string missing = "0123456789abcdef0123456789abcdef01234567";
+
+        var run = await CloneAsync(("revision", missing));
+
+        run.Failed();
+        Assert.Contains($"error: unknown revision \"{missing}\"", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Basic_auth_from_a_Secret_workspace_clones_and_the_password_is_in_no_output_and_nowhere_under_SLUICE_HOME()
     {
         await using var secured = await GitServer.StartAsync(Credentials, Cancel);
@@ -147,7 +158,7 @@ public sealed partial class GitCloneTaskTests : IAsyncLifetime
         Assert.Equal(repository.Url, run.Results["url"]);
         Assert.Equal("private\n", await File.ReadAllTextAsync(Path.Combine(Source, "secret.txt"), Cancel));
         Assert.Contains(secured.Requests, r => r is { Method: "POST", Status: 200, User: "builder" });
-        await AssertPasswordIsNowhereAsync(Password, run.Output);
+        await AssertSecretIsNowhereAsync(Password, run.Output);
     }
 
     [Fact]
@@ -165,7 +176,7 @@ public sealed partial class GitCloneTaskTests : IAsyncLifetime
         Assert.Contains(secured.Requests, r => r.Status == 401);
         var (_, description) = await SluiceProcess.RunAsync(Home, "describe", "--last");
         Assert.Contains("Failed", description, StringComparison.Ordinal);
-        await AssertPasswordIsNowhereAsync(wrong, run.Output);
+        await AssertSecretIsNowhereAsync(wrong, run.Output);
     }
 
     [Fact]
@@ -258,8 +269,8 @@ public sealed partial class GitCloneTaskTests : IAsyncLifetime
         return new CloneRun(exitCode, output, results);
     }
 
-    /// <summary>The password is in neither the run's output, nor its logs or description, nor any file under SLUICE_HOME.</summary>
-    private async Task AssertPasswordIsNowhereAsync(string password, string runOutput)
+    /// <summary>A secret is in neither the run's output, nor its logs or description, nor any file under SLUICE_HOME.</summary>
+    private async Task AssertSecretIsNowhereAsync(string secret, string runOutput)
     {
         var (logsExit, logs) = await SluiceProcess.RunAsync(Home, "logs", "--last");
         var (describeExit, description) = await SluiceProcess.RunAsync(Home, "describe", "--last");
@@ -268,16 +279,16 @@ public sealed partial class GitCloneTaskTests : IAsyncLifetime
         Assert.Contains("git-clone", yaml, StringComparison.Ordinal);
         foreach (var (name, text) in new[] { ("run", runOutput), ("logs", logs), ("describe", description), ("describe -o yaml", yaml) })
         {
-            Assert.False(text.Contains(password, StringComparison.Ordinal), $"the password is in the output of {name}:\n{text}");
+            Assert.False(text.Contains(secret, StringComparison.Ordinal), $"the secret is in the output of {name}:\n{text}");
         }
 
-        var needle = Encoding.UTF8.GetBytes(password);
+        var needle = Encoding.UTF8.GetBytes(secret);
         var files = Directory.EnumerateFiles(Home, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).ToList();
         Assert.NotEmpty(files);
         foreach (var file in files)
         {
             var content = await File.ReadAllBytesAsync(file, Cancel);
-            Assert.False(content.AsSpan().IndexOf(needle) >= 0, $"the password is in {Path.GetRelativePath(Home, file)}");
+            Assert.False(content.AsSpan().IndexOf(needle) >= 0, $"the secret is in {Path.GetRelativePath(Home, file)}");
         }
     }
 
