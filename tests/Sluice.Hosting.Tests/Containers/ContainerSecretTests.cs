@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Sluice.Engine.Caching;
 using Sluice.Sdk.Containers;
 using Sluice.Store.Caching;
+using Sluice.Testing;
 
 namespace Sluice.Hosting.Tests.Containers;
 
@@ -145,29 +145,8 @@ public sealed class ContainerSecretTests : IAsyncLifetime
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string program, IEnumerable<string> args, int[]? allowedExitCodes = null)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(ToolTimeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        var output = await stdout;
-        Assert.True((allowedExitCodes ?? [0]).Contains(process.ExitCode), $"{program} exited with {process.ExitCode}: {await stderr}");
-        return (process.ExitCode, output);
+        var result = await ProcessRunner.RunAsync(program, args, ToolTimeout, Cancel);
+        Assert.True((allowedExitCodes ?? [0]).Contains(result.ExitCode), $"{program} exited with {result.ExitCode}: {result.Stderr}");
+        return (result.ExitCode, result.Stdout);
     }
 }
