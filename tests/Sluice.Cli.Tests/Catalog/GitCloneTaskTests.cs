@@ -126,6 +126,42 @@ public sealed partial class GitCloneTaskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_delete_existing_false_an_existing_clone_is_updated_and_untracked_files_stay()
+    {
+        (await CloneAsync()).Succeeded();
+        await File.WriteAllTextAsync(Path.Combine(Source, "untracked.txt"), "mine", Cancel);
+        var fourth = await _repository.CommitAsync(new Dictionary<string, string> { ["version.txt"] = "four\n" }, null, Cancel);
+
+        var run = await CloneAsync(("delete-existing", "false"));
+
+        run.Succeeded();
+        Assert.Equal(fourth, run.Results["commit"]);
+        Assert.Equal("four\n", await File.ReadAllTextAsync(Path.Combine(Source, "version.txt"), Cancel));
+        Assert.Equal("mine", await File.ReadAllTextAsync(Path.Combine(Source, "untracked.txt"), Cancel));
+    }
+
+    [Fact]
+    public async Task Submodules_are_cloned_at_their_recorded_commits_unless_submodules_is_false()
+    {
+        var library = await _server.CreateRepositoryAsync("lib", new Dictionary<string, string> { ["lib.txt"] = "library\n" }, null, Cancel);
+        var libraryCommit = await library.RevParseAsync("main", Cancel);
+        await library.CommitAsync(new Dictionary<string, string> { ["lib.txt"] = "newer\n" }, null, Cancel);
+        var composite = await _server.CreateRepositoryAsync("composite", new Dictionary<string, string> { ["app.txt"] = "app\n" }, null, Cancel);
+        await composite.AddSubmoduleAsync("vendor/lib", library.Url, libraryCommit, null, Cancel);
+
+        var with = await CloneAsync(composite.Url, null);
+        var withFile = await File.ReadAllTextAsync(Path.Combine(Source, "vendor", "lib", "lib.txt"), Cancel);
+        var withCommit = await ClientGitInAsync(Path.Combine(Source, "vendor", "lib"), "rev-parse", "HEAD");
+        var without = await CloneAsync(composite.Url, null, ("submodules", "false"));
+
+        with.Succeeded();
+        Assert.Equal(("library\n", libraryCommit), (withFile, withCommit));
+        without.Succeeded();
+        Assert.Equal("app\n", await File.ReadAllTextAsync(Path.Combine(Source, "app.txt"), Cancel));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(Source, "vendor", "lib")));
+    }
+
+    [Fact]
     public async Task An_unknown_revision_fails_the_TaskRun_with_a_message_naming_it()
     {
         var run = await CloneAsync(("revision", "no-such-branch"));

@@ -48,6 +48,24 @@ public sealed class GitRepository
     }
 
     /// <summary>
+    /// Adds a submodule at <paramref name="path"/> that points at <paramref name="commit"/> (a full SHA) of
+    /// the repository at <paramref name="url"/>, on the default branch, and pushes; returns the new commit's
+    /// SHA. Nothing is fetched from <paramref name="url"/>: the gitlink and <c>.gitmodules</c> are written
+    /// directly, as <c>git submodule add</c> would leave them.
+    /// </summary>
+    public async Task<string> AddSubmoduleAsync(string path, string url, string commit, GitCommit? identity, CancellationToken cancellationToken)
+    {
+        var branch = await DefaultBranchAsync(cancellationToken);
+        await SyncAsync(branch, cancellationToken);
+        await File.AppendAllTextAsync(Path.Combine(_work, ".gitmodules"), $"[submodule \"{path}\"]\n\tpath = {path}\n\turl = {url}\n", cancellationToken);
+        Directory.CreateDirectory(Path.Combine(_work, path));
+        await RunGitAsync(_work, cancellationToken, "update-index", "--add", "--cacheinfo", $"160000,{commit},{path}");
+        await CommitAllAsync(identity ?? new GitCommit(), cancellationToken);
+        await RunGitAsync(_work, cancellationToken, "push", "--quiet", "origin", branch);
+        return await RevParseAsync(branch, cancellationToken);
+    }
+
+    /// <summary>
     /// Tags <paramref name="revision"/> and pushes the tag: an annotated tag when <paramref name="message"/>
     /// is given (its tagger and date from <paramref name="commit"/>), a lightweight one otherwise.
     /// </summary>
