@@ -162,6 +162,24 @@ public sealed partial class GitCloneTaskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_full_ref_and_a_revision_fetched_by_a_refspec_are_checked_out()
+    {
+        var change = await _repository.CommitAsync(new Dictionary<string, string> { ["change.txt"] = "proposed\n" }, null, Cancel, branch: "proposal");
+        await _repository.GitAsync(Cancel, "update-ref", "refs/pull/7/head", change);
+        await _repository.GitAsync(Cancel, "update-ref", "-d", "refs/heads/proposal");
+
+        var byRef = await CloneAsync(("revision", "refs/pull/7/head"));
+        var byRefFile = await File.ReadAllTextAsync(Path.Combine(Source, "change.txt"), Cancel);
+        var byRefspec = await CloneAsync(("refspec", "+refs/pull/7/head:refs/heads/pr-7"), ("revision", "pr-7"));
+
+        byRef.Succeeded();
+        Assert.Equal((change, "proposed\n"), (byRef.Results["commit"], byRefFile));
+        byRefspec.Succeeded();
+        Assert.Equal(change, byRefspec.Results["commit"]);
+        Assert.Equal("pr-7", await ClientGitAsync("symbolic-ref", "--short", "HEAD"));
+    }
+
+    [Fact]
     public async Task An_unknown_revision_fails_the_TaskRun_with_a_message_naming_it()
     {
         var run = await CloneAsync(("revision", "no-such-branch"));
