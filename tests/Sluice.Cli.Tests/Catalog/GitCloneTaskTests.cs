@@ -247,6 +247,15 @@ public sealed partial class GitCloneTaskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_repository_the_server_does_not_have_fails_the_TaskRun_saying_so()
+    {
+        var run = await CloneAsync(_server.Url("missing"), null);
+
+        run.Failed();
+        Assert.Contains($"error: there is no repository at {_server.Url("missing")}", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_stopped_server_fails_the_TaskRun_with_a_message_naming_the_host()
     {
         await _server.StopAsync();
