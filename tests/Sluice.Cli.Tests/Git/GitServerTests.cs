@@ -97,6 +97,29 @@ public sealed class GitServerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_repository_made_from_a_directory_takes_its_files_and_a_push_beyond_gits_post_buffer_streams_in_whole()
+    {
+        var source = Directory.CreateDirectory(Path.Combine(_directory, "source")).FullName;
+        Directory.CreateDirectory(Path.Combine(source, "nested"));
+        await File.WriteAllTextAsync(Path.Combine(source, "nested", "file.txt"), "from a directory\n", Cancel);
+        await using var server = await GitServer.StartAsync(Credentials, Cancel);
+        var repository = await server.CreateRepositoryAsync("large", source, First, Cancel);
+        var clone = await CloneAsync(repository.Url.Replace("http://", $"http://{Credentials.UserName}:{Credentials.Password}@", StringComparison.Ordinal));
+        var payload = new byte[3 * 1024 * 1024];
+        new Random(7).NextBytes(payload);
+        await File.WriteAllBytesAsync(Path.Combine(clone, "payload.bin"), payload, Cancel);
+        await OutputAsync(clone, "add", "payload.bin");
+        await OutputAsync(clone, "commit", "--quiet", "-m", "Large");
+
+        var push = await GitAsync(clone, "push", "origin", "main");
+
+        Assert.True(push.ExitCode == 0, push.Stderr);
+        Assert.Equal("from a directory\n", await File.ReadAllTextAsync(Path.Combine(clone, "nested", "file.txt"), Cancel));
+        Assert.Equal(await OutputAsync(clone, "rev-parse", "HEAD"), await repository.RevParseAsync("main", Cancel));
+        Assert.Equal(payload.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), (await repository.GitAsync(Cancel, "cat-file", "-s", "main:payload.bin")).Trim());
+    }
+
+    [Fact]
     public async Task A_stopped_server_refuses_connections()
     {
         await using var server = await GitServer.StartAsync(Cancel);
