@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.IO.Compression;
 using Sluice.Oci.Distribution;
 using Sluice.Oci.Layers;
 
@@ -44,6 +46,12 @@ public sealed record ImageBuildRequest
 
     /// <summary>The time of the layer's files, the configuration and its history: a fixed time makes the build reproducible.</summary>
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UnixEpoch;
+
+    /// <summary>
+    /// How hard the new layers are compressed: the fastest level by default, which takes much less time
+    /// than the optimal one for somewhat more bytes. One level gives one digest for the same files.
+    /// </summary>
+    public CompressionLevel CompressionLevel { get; init; } = CompressionLevel.Fastest;
 }
 
 /// <summary>What a build pushed.</summary>
@@ -91,22 +99,18 @@ public sealed class ImageBuilder
 
         var baseContent = await _registry.GetManifestAsync(request.Base, cancellationToken)
             ?? throw new InvalidOperationException($"the base image {request.Base} is not in its registry");
-        var blobs = new Dictionary<Digest, BlobPushOutcome>();
-        var images = ImmutableArray.CreateBuilder<Descriptor>();
+        var blobs = new ConcurrentDictionary<Digest, BlobPushOutcome>();
         Directory.CreateDirectory(_scratch);
-        foreach (var source in request.Platforms)
-        {
-            var image = await BuildPlatformAsync(request, baseContent, source, blobs, cancellationToken);
-            images.Add(image);
-        }
 
-        var index = OciContent.Create(new ImageIndex { Manifests = images.ToImmutable() });
+        // The platforms are independent: their layers are written and pushed at the same time.
+        ImmutableArray<Descriptor> images = [.. await Task.WhenAll(request.Platforms.Select(source => BuildPlatformAsync(request, baseContent, source, blobs, cancellationToken)))];
+        var index = OciContent.Create(new ImageIndex { Manifests = images });
         await PushManifestOnceAsync(request.Destination, index, cancellationToken);
-        Progress?.Invoke($"index {index.Descriptor.Digest} ({images.Count} platforms)");
-        return new ImageBuildResult(index, images.ToImmutable(), blobs.ToImmutableDictionary());
+        Progress?.Invoke($"index {index.Descriptor.Digest} ({images.Length} platforms)");
+        return new ImageBuildResult(index, images, blobs.ToImmutableDictionary());
     }
 
-    private async Task<Descriptor> BuildPlatformAsync(ImageBuildRequest request, OciContent baseContent, PlatformSource source, Dictionary<Digest, BlobPushOutcome> blobs, CancellationToken cancellationToken)
+    private async Task<Descriptor> BuildPlatformAsync(ImageBuildRequest request, OciContent baseContent, PlatformSource source, ConcurrentDictionary<Digest, BlobPushOutcome> blobs, CancellationToken cancellationToken)
     {
         var platform = source.Platform;
         var (baseManifest, baseConfig) = await BaseImageAsync(request.Base, baseContent, platform, cancellationToken);
@@ -121,7 +125,7 @@ public sealed class ImageBuilder
             Layer added;
             await using (var file = File.Create(layerPath))
             {
-                added = await new LayerBuilder(new LayerOptions { ModificationTime = request.Created })
+                added = await new LayerBuilder(new LayerOptions { ModificationTime = request.Created, CompressionLevel = request.CompressionLevel })
                     .AddDirectory(source.Directory, request.Target)
                     .WriteAsync(file, cancellationToken);
             }
