@@ -14,6 +14,9 @@ namespace Sluice.Execution.Host;
 /// </summary>
 public sealed class LocalVolumes
 {
+    /// <summary>How long a run directory may be without an owner file before it counts as abandoned.</summary>
+    internal static readonly TimeSpan OwnerlessGrace = TimeSpan.FromMinutes(1);
+
     /// <summary>The file in a run directory that names its owner.</summary>
     public const string OwnerFileName = "owner";
 
@@ -167,6 +170,14 @@ public sealed class LocalVolumes
         {
             var ownerFile = Path.Combine(directory, OwnerFileName);
             var owner = File.Exists(ownerFile) ? File.ReadAllText(ownerFile).Trim() : string.Empty;
+
+            // A live process creates its run's directory just before the owner file: one without an
+            // owner is only taken for abandoned (and reaped) once it has been so for a while.
+            if (owner.Length == 0 && DateTime.UtcNow - Directory.GetLastWriteTimeUtc(directory) < OwnerlessGrace)
+            {
+                continue;
+            }
+
             result.Add(new OwnedRun(Path.GetFileName(directory), owner));
         }
 
@@ -278,7 +289,18 @@ public sealed class LocalVolumes
         var ownerFile = Path.Combine(runDirectory, OwnerFileName);
         if (!File.Exists(ownerFile))
         {
-            File.WriteAllText(ownerFile, OwnerId + "\n", Encoding.UTF8);
+            // Written aside and renamed, so that no other process reads an empty owner (a dead one).
+            var written = $"{ownerFile}.{Environment.ProcessId}.tmp";
+            File.WriteAllText(written, OwnerId + "\n", Encoding.UTF8);
+            try
+            {
+                File.Move(written, ownerFile, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(ownerFile))
+            {
+                // Another process of the same run wrote it first; the first owner stays.
+                File.Delete(written);
+            }
         }
     }
 

@@ -59,6 +59,30 @@ public sealed class LocalVolumesTests : IDisposable
         Assert.Equal([new OwnedRun("run-2", "first")], new LocalVolumes(_root, "second").ListRuns());
     }
 
+    [Fact]
+    public void A_run_directory_whose_owner_file_is_not_written_yet_is_not_taken_for_abandoned_until_it_is_old()
+    {
+        var young = Path.Combine(_root, "runs", "run-being-created");
+        var old = Path.Combine(_root, "runs", "run-left-by-a-crash");
+        Directory.CreateDirectory(young);
+        Directory.CreateDirectory(old);
+        Directory.SetLastWriteTimeUtc(old, DateTime.UtcNow - LocalVolumes.OwnerlessGrace - TimeSpan.FromSeconds(5));
+
+        Assert.Equal([new OwnedRun("run-left-by-a-crash", string.Empty)], new LocalVolumes(_root, "reaper").ListRuns());
+    }
+
+    [Fact]
+    public void The_owner_file_appears_whole_and_leaves_nothing_beside_it()
+    {
+        var spec = new SandboxSpec { RunUid = "run-3", TaskRunUid = "a", TaskRunName = "one" };
+
+        new LocalVolumes(_root, "host-a/1234/5678").Create(spec);
+
+        var run = Path.Combine(_root, "runs", "run-3");
+        Assert.Equal("host-a/1234/5678\n", File.ReadAllText(Path.Combine(run, LocalVolumes.OwnerFileName)));
+        Assert.Empty(Directory.EnumerateFiles(run, "*.tmp"));
+    }
+
     [Theory]
     [InlineData("../escape")]
     [InlineData("a/../../escape")]
