@@ -33,7 +33,7 @@ internal static class ImageBuildBenchmark
         using var client = new RegistryClient();
         try
         {
-            var baseImage = await PushRuntimeDepsAsync(client, registry.Host).ConfigureAwait(false);
+            var baseImage = await StandInImages.PushRuntimeDepsAsync(client, registry.Host, CancellationToken.None).ConfigureAwait(false);
             var daemonlessCheckout = Copy(service, Path.Combine(root, "daemonless"));
             var dockerCheckout = Copy(service, Path.Combine(root, "docker"));
             await File.WriteAllTextAsync(Path.Combine(dockerCheckout, "Dockerfile"), Dockerfile).ConfigureAwait(false);
@@ -123,25 +123,6 @@ internal static class ImageBuildBenchmark
         }
 
         return clock.Elapsed;
-    }
-
-    /// <summary>The runtime-deps stand-ins of both platforms pushed with skopeo, and an index of them.</summary>
-    private static async Task<OciReference> PushRuntimeDepsAsync(RegistryClient client, string host)
-    {
-        var repository = new OciRepository(host, "dotnet/runtime-deps");
-        var entries = new List<Descriptor>();
-        foreach (var (_, _, baseTag) in Targets)
-        {
-            await RunAsync("/usr/bin/skopeo", ["copy", "--dest-tls-verify=false", $"docker-daemon:sluice-standin/dotnet-runtime-deps:{baseTag}", $"docker://{repository}:{baseTag}"], ".", Isolated).ConfigureAwait(false);
-            var manifest = (await client.GetManifestAsync(repository.WithTag(baseTag), CancellationToken.None).ConfigureAwait(false))!;
-            var configDescriptor = manifest.AsManifest(out _)!.Config;
-            var config = new OciContent(configDescriptor, await client.GetBlobBytesAsync(repository, configDescriptor, CancellationToken.None).ConfigureAwait(false)).AsConfig(out _)!;
-            entries.Add(manifest.Descriptor with { Platform = config.Platform });
-        }
-
-        var index = repository.WithTag("10.0");
-        await client.PushManifestAsync(index, OciContent.Create(new ImageIndex { Manifests = [.. entries] }), CancellationToken.None).ConfigureAwait(false);
-        return index;
     }
 
     private static readonly Dictionary<string, string> Isolated = new() { ["DOCKER_BUILDKIT"] = "1", ["DOTNET_NOLOGO"] = "1", ["MSBUILDDISABLENODEREUSE"] = "1" };

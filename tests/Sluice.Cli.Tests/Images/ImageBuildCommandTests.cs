@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Sluice.Cli.Tests.Processes;
-using Sluice.Oci;
 using Sluice.Oci.Distribution;
 using Sluice.Testing;
 
@@ -38,7 +37,8 @@ public sealed class ImageBuildCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_dotnet_app_for_two_platforms_becomes_one_index_that_runs_on_both_and_rebuilds_to_the_same_digest_elsewhere()
     {
-        var baseImage = await PushRuntimeDepsAsync();
+        using var client = new RegistryClient();
+        var baseImage = (await StandInImages.PushRuntimeDepsAsync(client, _registry.Host, Cancel)).ToString();
         var output = await PublishAppAsync(Path.Combine(_work, "checkout-one"));
         var digestFile = Path.Combine(_work, "digest");
 
@@ -81,24 +81,6 @@ public sealed class ImageBuildCommandTests : IAsyncLifetime
         Assert.Contains("--platform linux/amd64: write NAME=VALUE, such as --platform linux/amd64=out/linux-x64", printed, StringComparison.Ordinal);
         Assert.Contains($"no directory {_work}/missing", printed, StringComparison.Ordinal);
         Assert.Equal(0, Writes());
-    }
-
-    /// <summary>The runtime-deps stand-ins for both platforms pushed with skopeo, and an index of them made here.</summary>
-    private async Task<string> PushRuntimeDepsAsync()
-    {
-        var repository = new OciRepository(_registry.Host, "dotnet/runtime-deps");
-        var entries = new List<Descriptor>();
-        using var client = new RegistryClient();
-        foreach (var (tag, standIn) in new[] { ("amd64", "sluice-standin/dotnet-runtime-deps:bookworm"), ("arm64", "sluice-standin/dotnet-runtime-deps:bookworm-arm64") })
-        {
-            await Skopeo.RunAsync(Cancel, "copy", "--dest-tls-verify=false", $"docker-daemon:{standIn}", $"docker://{repository}:{tag}");
-            var manifest = (await client.GetManifestAsync(repository.WithTag(tag), Cancel))!;
-            var config = new OciContent(manifest.AsManifest(out _)!.Config, await client.GetBlobBytesAsync(repository, manifest.AsManifest(out _)!.Config, Cancel)).AsConfig(out _)!;
-            entries.Add(manifest.Descriptor with { Platform = config.Platform });
-        }
-
-        await client.PushManifestAsync(repository.WithTag("10.0"), OciContent.Create(new ImageIndex { Manifests = [.. entries] }), Cancel);
-        return $"{repository}:10.0";
     }
 
     /// <summary>A console app published self-contained for linux-x64 and linux-arm64 under DIRECTORY/out.</summary>
