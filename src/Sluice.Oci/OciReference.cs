@@ -145,6 +145,14 @@ public sealed partial record OciReference
     /// <exception cref="FormatException">The text is not a reference.</exception>
     public static OciReference Parse(string text) => Parse(text, out var error) ?? throw new FormatException(error);
 
+    /// <summary>Whether a reference's text names a tag, rather than getting <c>latest</c> from <see cref="Parse(string)"/>.</summary>
+    public static bool NamesTag(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var name = text.Split('@')[0];
+        return name.LastIndexOf(':') > name.LastIndexOf('/');
+    }
+
     /// <summary><c>registry/repository[:tag][@digest]</c>.</summary>
     public override string ToString() =>
         $"{Repository}{(Tag is null ? "" : ":" + Tag)}{(Digest is null ? "" : "@" + Digest)}";

@@ -59,4 +59,12 @@ public sealed class ReferenceTests
         Assert.Null(Platform.Parse("amd64", out var error));
         Assert.Contains("os/architecture", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("localhost:5000/app", false)]
+    [InlineData("localhost:5000/app:1.0", true)]
+    [InlineData("registry.test/team/app@sha256:0000000000000000000000000000000000000000000000000000000000000000", false)]
+    [InlineData("app:latest", true)]
+    public void Whether_a_reference_names_its_tag_is_read_from_its_text(string text, bool namesTag) =>
+        Assert.Equal(namesTag, OciReference.NamesTag(text));
 }

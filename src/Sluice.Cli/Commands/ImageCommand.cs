@@ -107,7 +107,7 @@ internal static class ImageCommand
             var builder = new ImageBuilder(registry, scratch) { Progress = line => Console.Error.WriteLine(line) };
             var result = await builder.BuildAsync(request, cancellationToken).ConfigureAwait(false);
             var digest = result.Index.Descriptor.Digest;
-            if (destination.Tag is { } tag && parse.GetValue(Push)!.LastIndexOf(':') > parse.GetValue(Push)!.LastIndexOf('/'))
+            if (destination.Tag is { } tag && OciReference.NamesTag(parse.GetValue(Push)!))
             {
                 var moved = await registry.TagAsync(destination.Repository, digest, tag, cancellationToken).ConfigureAwait(false);
                 await Console.Error.WriteLineAsync($"tag {tag}: {(moved ? "points at the index now" : "up to date")}").ConfigureAwait(false);

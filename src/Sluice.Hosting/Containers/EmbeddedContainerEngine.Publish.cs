@@ -46,7 +46,7 @@ internal sealed partial class EmbeddedContainerEngine
             }
 
             // A reference without a tag parses as :latest; publishing tags only what the address names.
-            if (reference.Tag is { } tag && address.LastIndexOf(':') > address.LastIndexOf('/'))
+            if (reference.Tag is { } tag && OciReference.NamesTag(address))
             {
                 await registry.TagAsync(reference.Repository, top.Descriptor.Digest, tag, cancellationToken).ConfigureAwait(false);
             }
