@@ -1,3 +1,4 @@
+using Sluice.Engine.CustomTasks;
 using Sluice.Model.Kubernetes;
 using Sluice.Model.Loading;
 using Sluice.Model.Pipelines;
@@ -28,6 +29,9 @@ public interface ITaskResolver
 
     /// <summary>The names of the Tasks it can find, so that a name it cannot find gets a suggestion.</summary>
     IEnumerable<string> TaskNames(string @namespace) => [];
+
+    /// <summary>The custom task a <c>taskRef: {apiVersion, kind}</c> names, or null when none is known.</summary>
+    ICustomTask? FindCustomTask(string apiVersion, string kind) => null;
 }
 
 /// <summary>Resolves from the resources loaded with the run (the same files and directories).</summary>

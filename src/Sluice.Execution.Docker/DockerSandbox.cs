@@ -78,6 +78,9 @@ internal sealed class DockerSandbox : ITaskRunSandbox
     public ValueTask<IReadOnlyList<string>> ListFilesAsync(string volume, string path, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Directories.ListFiles(volume, path));
 
+    /// <inheritdoc />
+    public string? LocalDirectory(string volume) => Directories.Volumes.GetValueOrDefault(volume);
+
     private async Task RemoveAsync(string containerId, Func<Task> removal)
     {
         try

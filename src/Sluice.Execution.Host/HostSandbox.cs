@@ -156,4 +156,7 @@ internal sealed class HostSandbox : ITaskRunSandbox
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<string>> ListFilesAsync(string volume, string path, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Directories.ListFiles(volume, path));
+
+    /// <inheritdoc/>
+    public string? LocalDirectory(string volume) => Directories.Volumes.GetValueOrDefault(volume);
 }

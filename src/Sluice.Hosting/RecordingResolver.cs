@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Sluice.Engine;
+using Sluice.Engine.CustomTasks;
 using Sluice.Model;
 using Sluice.Model.Kubernetes;
 using Sluice.Model.Pipelines;
@@ -40,6 +41,9 @@ public sealed class RecordingResolver(ITaskResolver inner) : ITaskResolver
 
     /// <inheritdoc />
     public IEnumerable<string> TaskNames(string @namespace) => inner.TaskNames(@namespace);
+
+    /// <inheritdoc />
+    public ICustomTask? FindCustomTask(string apiVersion, string kind) => inner.FindCustomTask(apiVersion, kind);
 
     private T? Remember<T>(T? resource)
         where T : class, IResource

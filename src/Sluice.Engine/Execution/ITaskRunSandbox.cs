@@ -27,6 +27,12 @@ public interface ITaskRunSandbox
     /// <summary>Creates a symbolic link in a volume.</summary>
     ValueTask CreateSymlinkAsync(string volume, string path, string target, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The directory on this machine that holds a volume, for the custom tasks the engine runs in its own
+    /// process; null when the backend keeps it elsewhere.
+    /// </summary>
+    string? LocalDirectory(string volume) => null;
+
     /// <summary>Lists the file names directly in a directory of a volume; empty when it does not exist.</summary>
     ValueTask<IReadOnlyList<string>> ListFilesAsync(string volume, string path, CancellationToken cancellationToken);
 }

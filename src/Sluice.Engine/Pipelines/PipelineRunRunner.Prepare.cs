@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Sluice.Engine.CustomTasks;
 using Sluice.Engine.Tasks;
 using Sluice.Model.Pipelines;
 using Sluice.Model.Runs;
@@ -228,7 +229,20 @@ public sealed partial class PipelineRunRunner
 
             if (reference.Kind is not null and not "Task" || reference.ApiVersion is not null)
             {
-                throw new PipelineRunFailure("CouldntGetTask", $"Pipeline {ns}/{pipelineName} can't be Run; custom task {reference.ApiVersion}/{reference.Kind} of pipeline task \"{task.Name}\" is not known to Sluice");
+                var custom = reference.ApiVersion is null ? null : resolver.FindCustomTask(reference.ApiVersion, reference.Kind ?? string.Empty);
+                if (custom is null)
+                {
+                    throw new PipelineRunFailure("CouldntGetTask", $"Pipeline {ns}/{pipelineName} can't be Run; {CustomTaskNames.Unknown(reference.ApiVersion, reference.Kind)}: pipeline task \"{task.Name}\"")
+                    {
+                        Owner = state.Written.TaskRef ?? (object)state.Written,
+                        Field = "kind",
+                        Fix = CustomTaskNames.Fix,
+                    };
+                }
+
+                state.Spec = custom.Declaration;
+                state.TaskName = custom.Kind;
+                return;
             }
 
             var definition = resolver.FindTask(reference.Name ?? string.Empty, ns)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Sluice.Engine.Caching;
+using Sluice.Engine.CustomTasks;
 using Sluice.Engine.Execution;
 using Sluice.Engine.Runs;
 using Sluice.Model.Pipelines;
@@ -60,7 +61,8 @@ public sealed partial class TaskRunRunner
             TaskRunChecks.ValidateArrayIndexes(spec, run.Spec.Params);
             TaskRunChecks.ValidateWorkspaces(spec, run.Spec.Workspaces);
             TaskRunChecks.ValidateOverrides(spec, run.Spec);
-            if (_caching is not null && _options.Cache != CacheMode.Off)
+            // Custom tasks publish and notify: never cached (DESIGN.md section 5), idempotent instead.
+            if (_caching is not null && _options.Cache != CacheMode.Off && run.Spec.TaskRef?.ApiVersion is null)
             {
                 cacheRequest = CacheRequest.For(run, TaskAnnotations(run), spec, _options.Cache);
             }
@@ -94,9 +96,12 @@ public sealed partial class TaskRunRunner
         await using var lease = cache?.Claim.Lease;
         var retriesStatus = ImmutableArray<TaskRunStatus>.Empty;
         var retries = Math.Max(0, run.Spec.Retries ?? 0);
+        var custom = CustomTaskOf(run);
         while (true)
         {
-            var attempt = await RunAttemptAsync(run with { Status = status }, spec, taskName, retriesStatus.Length, invocation, retriesStatus.IsEmpty ? cache?.Images : null, cancellationToken).ConfigureAwait(false);
+            var attempt = custom is not null
+                ? await RunCustomAttemptAsync(custom, run with { Status = status }, spec, invocation, cancellationToken).ConfigureAwait(false)
+                : await RunAttemptAsync(run with { Status = status }, spec, taskName, retriesStatus.Length, invocation, retriesStatus.IsEmpty ? cache?.Images : null, cancellationToken).ConfigureAwait(false);
             var succeeded = attempt.Conditions[0].Status == "True";
             var stopped = attempt.Conditions[0].Reason == "TaskRunCancelled";
             if (succeeded || stopped || retriesStatus.Length >= retries || cancellationToken.IsCancellationRequested)
@@ -179,7 +184,7 @@ public sealed partial class TaskRunRunner
         // Tekton's local resolver reads any kind other than ClusterTask as a namespaced Task.
         if (reference.ApiVersion is not null)
         {
-            throw new TaskRunFailure("TaskRunResolutionFailed", $"custom task kind \"{reference.Kind}\" ({reference.ApiVersion}) is not known to Sluice");
+            throw new TaskRunFailure("TaskRunResolutionFailed", CustomTaskNames.Unknown(reference.ApiVersion, reference.Kind));
         }
 
         var task = _resolver.FindTask(reference.Name ?? string.Empty, run.Metadata.Namespace ?? _options.DefaultNamespace)

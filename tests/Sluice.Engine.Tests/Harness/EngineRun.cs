@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 using Sluice.Engine.Caching;
+using Sluice.Engine.CustomTasks;
 using Sluice.Engine.Runs;
 using Sluice.Model.Diagnostics;
 using Sluice.Model.Loading;
@@ -44,6 +45,9 @@ public sealed class EngineRun
     /// <summary>Which TaskRuns are cached, as <c>--cache</c> and <c>--no-cache</c> set it.</summary>
     public CacheMode CacheMode { get; init; } = CacheMode.Annotated;
 
+    /// <summary>The custom tasks a <c>taskRef: {apiVersion, kind}</c> finds.</summary>
+    public IReadOnlyList<ICustomTask> CustomTasks { get; init; } = [];
+
     /// <summary>The executor, for timings and sandbox counts.</summary>
     public RecordingExecutor Executor { get; }
 
@@ -67,7 +71,7 @@ public sealed class EngineRun
         var run = resources.Runs.Single().Resource;
         var observer = new Collector();
         var options = new EngineOptions { Concurrency = Concurrency, Cache = CacheMode };
-        var engine = new RunEngine(Executor, new ResourceSetResolver(resources), observer, options, Time, new FixedRunNames(), Caching);
+        var engine = new RunEngine(Executor, new CustomTaskResolver(new ResourceSetResolver(resources), CustomTasks), observer, options, Time, new FixedRunNames(), Caching);
         var running = engine.RunAsync(engine.Prepare(run), cancellationToken);
         if (Time is { } time)
         {
