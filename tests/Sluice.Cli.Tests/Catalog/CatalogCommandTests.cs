@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Sluice.Catalog;
+using Sluice.Catalog.Custom;
 
 namespace Sluice.Cli.Tests.Catalog;
 
@@ -15,8 +16,8 @@ public sealed class CatalogCommandTests : IDisposable
 
         Assert.Equal(0, outcome.ExitCode);
         var lines = outcome.Stdout.TrimEnd('\n').Split('\n');
-        Assert.Matches(@"^NAME\s{3,}VERSION\s{3,}DESCRIPTION$", lines[0]);
-        Assert.Equal(TaskCatalog.BuiltIn.Names.Length + 1, lines.Length);
+        Assert.Matches(@"^NAME\s{3,}KIND\s{3,}VERSION\s{3,}DESCRIPTION$", lines[0]);
+        Assert.Equal(TaskCatalog.BuiltIn.Names.Length + new CustomTaskCatalog(CatalogServices.Default).Tasks.Length + 1, lines.Length);
         var version = TaskCatalog.BuiltIn.Find("version")!;
         Assert.Contains(lines, l => l.StartsWith("version ", StringComparison.Ordinal) && l.Contains($" {version.Version} ", StringComparison.Ordinal) && l.EndsWith(version.Summary, StringComparison.Ordinal));
         Assert.Equal(string.Empty, outcome.Stderr);
@@ -29,7 +30,9 @@ public sealed class CatalogCommandTests : IDisposable
 
         Assert.Equal(0, outcome.ExitCode);
         var tasks = JsonNode.Parse(outcome.Stdout)!.AsArray();
-        Assert.Equal(TaskCatalog.BuiltIn.Names, tasks.Select(t => (string)t!["name"]!));
+        Assert.Equal(TaskCatalog.BuiltIn.Names, tasks.Where(t => (string?)t!["kind"] == "Task").Select(t => (string)t!["name"]!));
+        var image = tasks.Single(t => (string)t!["name"]! == "ImageBuild")!;
+        Assert.Equal(("custom", "sluice.dev/v1"), ((string?)image["kind"], (string?)image["apiVersion"]));
         var version = tasks.Single(t => (string)t!["name"]! == "version")!;
         Assert.Equal("0.1", (string)version["version"]!);
         Assert.StartsWith("The next semantic version", (string)version["description"]!, StringComparison.Ordinal);
@@ -43,6 +46,20 @@ public sealed class CatalogCommandTests : IDisposable
         Assert.Equal(0, outcome.ExitCode);
         Assert.Equal(TaskCatalog.BuiltIn.Find("version")!.Yaml, outcome.Stdout);
         Assert.StartsWith("apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: version\n", outcome.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_names_the_custom_tasks_and_show_prints_how_to_refer_to_one_and_what_it_declares()
+    {
+        var listed = await SluiceCommandLine.InvokeAsync("catalog", "list");
+        Assert.Matches(@"(?m)^ImageBuild\s+custom\s+0\.1\s+A multi-platform container image", listed.Stdout);
+
+        var outcome = await SluiceCommandLine.InvokeAsync("catalog", "show", "ImageBuild");
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains("#   taskRef: {apiVersion: sluice.dev/v1, kind: ImageBuild}\n", outcome.Stdout, StringComparison.Ordinal);
+        Assert.Contains("- name: image\n", outcome.Stdout, StringComparison.Ordinal);
+        Assert.Contains("- name: IMAGE_DIGEST\n", outcome.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
