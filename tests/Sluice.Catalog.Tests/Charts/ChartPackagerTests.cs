@@ -92,6 +92,21 @@ public sealed class ChartPackagerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_packaged_subchart_in_charts_is_written_expanded_under_its_name_as_Helm_does()
+    {
+        var chart = WriteChart("agenda");
+        var cache = await ChartPackager.PackageAsync(Path.Combine(chart, "charts", "cache"), Path.Combine(chart, "charts"), null, null, Cancel);
+        Directory.Delete(Path.Combine(chart, "charts", "cache"), recursive: true);
+
+        var result = await ChartPackager.PackageAsync(chart, _directory.Combine("out"), null, null, Cancel);
+
+        Assert.Equal(Path.Combine(chart, "charts", "cache-0.3.0.tgz"), cache.Package!.Path);
+        Assert.Equal(
+            ["agenda/charts/cache/Chart.yaml", "agenda/charts/cache/values.yaml", "agenda/charts/cache/templates/cm.yaml"],
+            result.Package!.Entries.Where(e => e.StartsWith("agenda/charts/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task An_invalid_chart_is_not_packaged_and_says_why()
     {
         var chart = WriteChart("agenda");
