@@ -14,6 +14,15 @@ public sealed record CatalogServices
     /// <summary>Where tasks write what they only need while they run.</summary>
     public string Scratch { get; init; } = Path.GetTempPath();
 
+    /// <summary>
+    /// Makes the client a task sends plain HTTP requests with (Notify's events); the task disposes it. The
+    /// default shares one connection pool for the process and leaves timeouts to the task.
+    /// </summary>
+    public Func<HttpClient> HttpClientFactory { get; init; } = () => new HttpClient(SharedHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+
     /// <summary>The defaults: the user's Docker configuration, loopback registries over plain HTTP.</summary>
     public static CatalogServices Default { get; } = new();
+
+    /// <summary>Connections are renewed every few minutes so a long-lived process sees DNS changes.</summary>
+    private static SocketsHttpHandler SharedHandler { get; } = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
 }
