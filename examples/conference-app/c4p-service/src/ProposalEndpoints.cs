@@ -62,7 +62,7 @@ public static class ProposalEndpoints
         catch (HttpRequestException e)
         {
             return Results.Problem(
-                $"Proposal {id} stays pending: {e.Message} Check that the agenda and notifications services answer at AGENDA_SERVICE_URL and NOTIFICATIONS_SERVICE_URL.",
+                $"Proposal {id} stays pending: {e.Message.TrimEnd('.')}. Check that the agenda and notifications services answer at AGENDA_SERVICE_URL and NOTIFICATIONS_SERVICE_URL.",
                 statusCode: StatusCodes.Status502BadGateway);
         }
 

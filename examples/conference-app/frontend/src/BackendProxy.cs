@@ -47,7 +47,7 @@ public sealed class BackendProxy(HttpClient http, Backends backends)
         catch (HttpRequestException e)
         {
             await Results.Problem(
-                    $"The {name} service did not answer at {backend.Address}: {e.Message} Check that it runs, or set {backend.Setting} to its address.",
+                    $"The {name} service did not answer at {backend.Address}: {e.Message.TrimEnd('.')}. Check that it runs, or set {backend.Setting} to its address.",
                     statusCode: StatusCodes.Status502BadGateway)
                 .ExecuteAsync(context);
             return;
