@@ -20,6 +20,16 @@ public static class ServiceUrl
     }
 }
 
+/// <summary>The addresses of the services a decision calls.</summary>
+public sealed record Downstreams(Uri Agenda, Uri Notifications)
+{
+    /// <summary>Reads <c>AGENDA_SERVICE_URL</c> and <c>NOTIFICATIONS_SERVICE_URL</c>, or their defaults, the services' names in the cluster.</summary>
+    /// <exception cref="InvalidOperationException">A setting is no absolute http or https URL; the message names it.</exception>
+    public static Downstreams Read(IConfiguration configuration) => new(
+        ServiceUrl.Read(configuration, "AGENDA_SERVICE_URL", "http://agenda-service"),
+        ServiceUrl.Read(configuration, "NOTIFICATIONS_SERVICE_URL", "http://notifications-service"));
+}
+
 /// <summary>Puts accepted talks on the agenda through the agenda service's <c>/agenda-items/</c>.</summary>
 public sealed class AgendaClient(HttpClient http)
 {

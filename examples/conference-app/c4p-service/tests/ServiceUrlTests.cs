@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Xunit;
 
@@ -29,5 +30,15 @@ public sealed class ServiceUrlTests
         var error = Assert.Throws<InvalidOperationException>(() => ServiceUrl.Read(configuration, "AGENDA_SERVICE_URL", "http://agenda-service"));
 
         Assert.StartsWith($"AGENDA_SERVICE_URL is '{setting}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_service_does_not_start_with_a_wrong_address()
+    {
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host.UseSetting("NOTIFICATIONS_SERVICE_URL", "notifications-service:8080"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+
+        Assert.StartsWith("NOTIFICATIONS_SERVICE_URL is 'notifications-service:8080'", error.Message, StringComparison.Ordinal);
     }
 }

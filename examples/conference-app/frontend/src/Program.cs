@@ -6,6 +6,10 @@ builder.Services.AddHttpClient<BackendProxy>();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
+
+// A wrong address stops the frontend as it starts, naming the setting, rather than failing each call.
+app.Services.GetRequiredService<Backends>();
+
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapServiceEndpoints("frontend");

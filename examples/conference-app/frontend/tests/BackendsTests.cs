@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Xunit;
 
@@ -24,6 +25,16 @@ public sealed class BackendsTests
         var error = Assert.Throws<InvalidOperationException>(() => Backends.Read(Configuration(("C4P_SERVICE_URL", setting))));
 
         Assert.StartsWith($"C4P_SERVICE_URL is '{setting}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_frontend_does_not_start_with_a_wrong_address()
+    {
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host.UseSetting("AGENDA_SERVICE_URL", "ftp://agenda-service"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+
+        Assert.StartsWith("AGENDA_SERVICE_URL is 'ftp://agenda-service'", error.Message, StringComparison.Ordinal);
     }
 
     private static IConfiguration Configuration(params (string Key, string? Value)[] settings) =>
