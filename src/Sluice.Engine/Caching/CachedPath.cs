@@ -25,6 +25,11 @@ public sealed record CachedPath(string Workspace, string Path)
             var colon = raw.IndexOf(':', StringComparison.Ordinal);
             var workspace = (colon < 0 ? raw : raw[..colon]).Trim();
             var path = colon < 0 ? string.Empty : raw[(colon + 1)..].Trim().TrimEnd('/');
+            if (path == ".")
+            {
+                // The workspace itself, as a param whose default is "." names it.
+                path = string.Empty;
+            }
             if (workspace.Length == 0)
             {
                 error = $"annotation {annotation}: \"{raw}\" names no workspace; write WORKSPACE or WORKSPACE:PATH, such as source:src";

@@ -8,7 +8,7 @@ namespace Sluice.Engine.Tasks;
 /// <summary>What a TaskRun asks of the cache: the workspace paths it reads and those it writes.</summary>
 /// <param name="Inputs">Paths whose content enters the key.</param>
 /// <param name="Outputs">Paths stored after a success and restored on a hit.</param>
-public sealed record CacheRequest(ImmutableArray<CachedPath> Inputs, ImmutableArray<CachedPath> Outputs)
+public sealed partial record CacheRequest(ImmutableArray<CachedPath> Inputs, ImmutableArray<CachedPath> Outputs)
 {
     /// <summary>
     /// Whether a TaskRun is cached, and with which paths. Each annotation is read from the TaskRun
@@ -48,8 +48,35 @@ public sealed record CacheRequest(ImmutableArray<CachedPath> Inputs, ImmutableAr
             return null;
         }
 
-        return new CacheRequest(Paths(CacheAnnotations.Inputs, Read(CacheAnnotations.Inputs), spec), Paths(CacheAnnotations.Outputs, Read(CacheAnnotations.Outputs), spec));
+        return new CacheRequest(
+            Paths(CacheAnnotations.Inputs, WithParams(Read(CacheAnnotations.Inputs), run, spec), spec),
+            Paths(CacheAnnotations.Outputs, WithParams(Read(CacheAnnotations.Outputs), run, spec), spec));
     }
+
+    /// <summary>
+    /// The paths with each <c>$(params.NAME)</c> replaced by the TaskRun's string value or the param's
+    /// default, so that a Task caches the directory its params name (<c>source:$(params.output)</c>).
+    /// </summary>
+    private static string? WithParams(string? text, TaskRun run, TaskSpec spec)
+    {
+        if (text is null || !text.Contains("$(params.", StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        return ParamReference().Replace(text, match =>
+        {
+            var name = match.Groups["name"].Value;
+            var value = run.Spec.Params.FirstOrDefault(p => p.Name == name)?.Value ?? spec.Params.FirstOrDefault(p => p.Name == name)?.Default
+                ?? throw Invalid($"a cache annotation names $(params.{name}), which has no value");
+            return value.Type == Model.Pipelines.ParamType.String
+                ? value.StringValue
+                : throw Invalid($"a cache annotation names $(params.{name}), which is not a string");
+        });
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$\(params\.(?<name>[A-Za-z0-9_-]+)\)")]
+    private static partial System.Text.RegularExpressions.Regex ParamReference();
 
     private static ImmutableArray<CachedPath> Paths(string annotation, string? text, TaskSpec spec)
     {

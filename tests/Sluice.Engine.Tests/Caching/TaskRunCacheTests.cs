@@ -194,6 +194,29 @@ public sealed class TaskRunCacheTests
     }
 
     [Fact]
+    public async Task Paths_may_name_params_whose_values_or_defaults_they_take()
+    {
+        var withParams = Pipeline
+            .Replace("sluice.dev/cache-inputs: source:src", "sluice.dev/cache-inputs: source:$(params.flavour)", StringComparison.Ordinal)
+            .Replace("sluice.dev/cache-outputs: source:out", "sluice.dev/cache-outputs: source:$(params.output)", StringComparison.Ordinal)
+            .Replace("\n  params:\n    - name: flavour\n", "\n  params:\n    - name: flavour\n    - name: output\n      default: bin\n", StringComparison.Ordinal);
+        Assert.NotEqual(Pipeline, withParams);
+        var cache = new InMemoryCache();
+        cache.Files["data:release"] = "release sources v1";
+        cache.Files["data:bin"] = "binary v1";
+        await RunAsync(cache, withParams, flavour: "release");
+        cache.Files.TryRemove("data:bin", out _);
+
+        var second = await RunAsync(cache, withParams, flavour: "release");
+
+        Assert.Equal("true", second.TaskRunOf("build").Metadata.Annotations[CacheAnnotations.Hit]);
+        Assert.Equal(["data:bin"], cache.Restored);
+        cache.Files["data:release"] = "release sources v2";
+        var changed = await RunAsync(cache, withParams, flavour: "release");
+        Assert.Equal("false", changed.TaskRunOf("build").Metadata.Annotations[CacheAnnotations.Hit]);
+    }
+
+    [Fact]
     public async Task A_failed_run_is_not_stored_and_the_next_run_runs_again()
     {
         var failing = Pipeline.Replace("write $(results.files.path) [\"a\",\"b\"]", "exit 3", StringComparison.Ordinal);
