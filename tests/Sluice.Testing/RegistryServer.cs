@@ -87,6 +87,20 @@ public sealed partial class RegistryServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts a registry that needs HTTP Basic auth (htpasswd) for one user.</summary>
+    public static Task<RegistryServer> StartWithBasicAuthAsync(string user, string password, CancellationToken cancellationToken) =>
+        StartAsync(
+            directory =>
+            {
+                File.WriteAllText(Path.Combine(directory, "htpasswd"), Bcrypt.HtpasswdLine(user, password) + "\n");
+                return $"""
+                      htpasswd:
+                        realm: sluice-test
+                        path: {Path.Combine(directory, "htpasswd")}
+                    """;
+            },
+            cancellationToken);
+
     /// <summary>How many requests with a method the registry logged for paths under <c>/v2/</c> with a prefix.</summary>
     public int CountRequests(string method, string pathPrefix = "/v2/") =>
         AccessLine().Matches(Log).Count(m => m.Groups["method"].Value == method && m.Groups["path"].Value.StartsWith(pathPrefix, StringComparison.Ordinal));

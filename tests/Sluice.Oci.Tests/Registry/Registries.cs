@@ -19,15 +19,7 @@ public sealed class BasicAuthRegistry : IAsyncLifetime
 
     public RegistryServer Server { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync() => Server = await RegistryServer.StartAsync(directory =>
-    {
-        File.WriteAllText(Path.Combine(directory, "htpasswd"), Bcrypt.HtpasswdLine(User, Password) + "\n");
-        return $"""
-              htpasswd:
-                realm: sluice-test
-                path: {Path.Combine(directory, "htpasswd")}
-            """;
-    }, TestContext.Current.CancellationToken);
+    public async ValueTask InitializeAsync() => Server = await RegistryServer.StartWithBasicAuthAsync(User, Password, TestContext.Current.CancellationToken);
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 }

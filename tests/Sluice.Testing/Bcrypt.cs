@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
-namespace Sluice.Oci.Tests.Registry;
+namespace Sluice.Testing;
 
 /// <summary>
 /// bcrypt hashes for the registry's htpasswd file, from the system's crypt(3) (libxcrypt, part of every
 /// Debian system), so no Apache tools are needed.
 /// </summary>
-internal static partial class Bcrypt
+public static partial class Bcrypt
 {
     private const string Alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static readonly Lock Gate = new();
@@ -15,6 +15,7 @@ internal static partial class Bcrypt
     /// <summary>An htpasswd line: <c>user:$2b$05$…</c>.</summary>
     public static string HtpasswdLine(string user, string password) => $"{user}:{Hash(password)}";
 
+    /// <summary>The bcrypt hash of a password, as htpasswd writes it.</summary>
     public static string Hash(string password)
     {
         // The last of the 22 salt characters carries only 4 bits; '.' keeps them zero.
