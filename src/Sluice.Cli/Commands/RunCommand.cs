@@ -31,12 +31,13 @@ internal static class RunCommand
     private static readonly Option<string?> Namespace = new("--namespace", "-n") { Description = "The namespace runs belong to (default: default)" };
     private static readonly Option<bool> Cache = new("--cache") { Description = "Cache every TaskRun, as if the run had the annotation sluice.dev/cache: \"true\" (a Task that says \"false\" stays uncached)" };
     private static readonly Option<bool> NoCache = new("--no-cache") { Description = "Cache no TaskRun, whatever the annotations say: every step runs and nothing is stored" };
+    private static readonly Option<string?> ChangedSince = new("--changed-since") { Description = "Run only the runs whose sluice.dev/paths annotation names a file the Git repository of the current directory changed since this revision (runs without it always run)" };
 
     public static Command Create()
     {
-        var command = new Command("run", "Run the TaskRuns and PipelineRuns in FILES, or a Pipeline or Task by name, showing each task and step live.\n\nExamples:\n  sluice run examples/hello-world/\n  sluice run --pipeline build -p revision=main -w source=emptyDir pipeline.yaml\n  sluice run --task echo -p message=hi --executor host task.yaml")
+        var command = new Command("run", "Run the TaskRuns and PipelineRuns in FILES, or a Pipeline or Task by name, showing each task and step live.\n\nExamples:\n  sluice run examples/hello-world/\n  sluice run --pipeline build -p revision=main -w source=emptyDir pipeline.yaml\n  sluice run --task echo -p message=hi --executor host task.yaml\n  sluice run --changed-since origin/main .tekton/")
         {
-            FilesArgument, Pipeline, TaskName, Params, Workspaces, Timeout, Executor, Network, Concurrency, Namespace, Cache, NoCache,
+            FilesArgument, Pipeline, TaskName, Params, Workspaces, Timeout, Executor, Network, Concurrency, Namespace, Cache, NoCache, ChangedSince,
             CommonOptions.Config, CommonOptions.ImageMap, CommonOptions.Quiet, CommonOptions.NoColor,
         };
         command.SetAction(ExecuteAsync);
@@ -56,7 +57,48 @@ internal static class RunCommand
             return ExitCodes.InvalidInput;
         }
 
+        if (parse.GetValue(ChangedSince) is { } revision)
+        {
+            var (changed, error) = await ChangedPaths.ReadAsync(revision, Environment.CurrentDirectory, interrupted.Token).ConfigureAwait(false);
+            if (changed is null)
+            {
+                DiagnosticPrinter.Print([new Diagnostic(SourceLocation.None, "--changed-since", error!, null)], Console.Error, color);
+                return ExitCodes.InvalidInput;
+            }
+
+            runs = await SelectChangedAsync(runs, changed).ConfigureAwait(false);
+            if (runs.IsEmpty)
+            {
+                return ExitCodes.Success;
+            }
+        }
+
         return await StartAsync(parse, runs, resources, null, interrupted.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>The runs that name a changed path or name none; says on stderr why each other one does not start.</summary>
+    private static async Task<ImmutableArray<SelectedRun>> SelectChangedAsync(ImmutableArray<SelectedRun> runs, ChangedPaths changed)
+    {
+        var selected = ImmutableArray.CreateBuilder<SelectedRun>();
+        foreach (var run in runs)
+        {
+            var name = run.Resource.Metadata.Name ?? run.Resource.Metadata.GenerateName ?? run.Resource.Kind;
+            if (ChangedPaths.PathsOf(run.Resource) is not { } paths)
+            {
+                selected.Add(run);
+            }
+            else if (changed.FirstChangedUnder(paths) is { } file)
+            {
+                await Console.Error.WriteLineAsync($"{run.Resource.Kind} {name}: {file} changed since {changed.Revision}").ConfigureAwait(false);
+                selected.Add(run);
+            }
+            else
+            {
+                await Console.Error.WriteLineAsync($"{run.Resource.Kind} {name} skipped: nothing under {string.Join(", ", paths)} changed since {changed.Revision}").ConfigureAwait(false);
+            }
+        }
+
+        return selected.ToImmutable();
     }
 
     /// <summary>Checks the selected runs as <c>sluice run</c> does, then runs and records each; returns the exit code.</summary>
