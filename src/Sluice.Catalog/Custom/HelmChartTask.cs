@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Sluice.Catalog.Charts;
 using Sluice.Engine.CustomTasks;
 using Sluice.Model.Tasks;
-using Sluice.Oci;
 
 namespace Sluice.Catalog.Custom;
 
@@ -57,13 +55,7 @@ public sealed class HelmChartTask(CatalogServices services) : CatalogCustomTask(
     /// <inheritdoc />
     protected override async ValueTask<CustomTaskOutcome> ExecuteAsync(CustomTaskContext context, CancellationToken cancellationToken)
     {
-        var destination = OciReference.Parse(context.Param("registry"), out var error)
-            ?? throw new CatalogTaskFailure("InvalidParam", $"param registry \"{context.Param("registry")}\": {error}");
-        if (OciReference.NamesTag(context.Param("registry")) || destination.Digest is not null)
-        {
-            throw new CatalogTaskFailure("InvalidParam", $"param registry \"{context.Param("registry")}\" names a tag or digest; give the repository the chart goes under");
-        }
-
+        var destination = PublishParams.Repository(context, "registry", "give the repository the chart goes under");
         var chart = InWorkspace(context, "source", context.Param("chart"));
         if (!File.Exists(Path.Combine(chart, ChartFile.FileName)))
         {
@@ -78,15 +70,8 @@ public sealed class HelmChartTask(CatalogServices services) : CatalogCustomTask(
             AppVersion = appVersion.Length > 0 ? appVersion : version.Length > 0 ? version : null,
             Values = Settings(context.ArrayParam("values")),
         };
-        var epochText = context.Param("source-date-epoch");
-        long epoch = 0;
-        if (epochText.Length > 0 && !long.TryParse(epochText, NumberStyles.None, CultureInfo.InvariantCulture, out epoch))
-        {
-            throw new CatalogTaskFailure("InvalidParam", $"param source-date-epoch \"{epochText}\" is not a number of seconds");
-        }
-
         var output = InWorkspace(context, "source", context.Param("output"));
-        var packaged = await ChartPackager.PackageAsync(chart, output, overrides, new ChartPackageOptions { ModificationTime = DateTimeOffset.FromUnixTimeSeconds(epoch) }, cancellationToken).ConfigureAwait(false);
+        var packaged = await ChartPackager.PackageAsync(chart, output, overrides, new ChartPackageOptions { ModificationTime = PublishParams.SourceDateEpoch(context) }, cancellationToken).ConfigureAwait(false);
         if (packaged.Package is not { } package)
         {
             foreach (var problem in packaged.Problems)
@@ -100,7 +85,7 @@ public sealed class HelmChartTask(CatalogServices services) : CatalogCustomTask(
 
         await context.Log.WriteLineAsync($"packaged {package.FileName} ({package.Descriptor.Size} bytes, {package.Entries.Length} files, {package.Descriptor.Digest})", cancellationToken).ConfigureAwait(false);
         using var registry = OpenRegistry(context);
-        var pushed = await new HelmOciPusher(registry).PushAsync(package.Path!, destination.Repository, cancellationToken).ConfigureAwait(false);
+        var pushed = await new HelmOciPusher(registry).PushAsync(package.Path!, destination, cancellationToken).ConfigureAwait(false);
         var reference = pushed.Reference.ToString();
         await context.Log.WriteLineAsync($"{reference}: {pushed.Outcome.ToResult()}", cancellationToken).ConfigureAwait(false);
         return CustomTaskOutcome.Success(

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Sluice.Engine.CustomTasks;
 using Sluice.Model.Tasks;
 using Sluice.Oci;
@@ -56,50 +55,22 @@ public sealed class ImageBuildTask(CatalogServices services) : CatalogCustomTask
     /// <inheritdoc />
     protected override async ValueTask<CustomTaskOutcome> ExecuteAsync(CustomTaskContext context, CancellationToken cancellationToken)
     {
-        var destination = OciReference.Parse(context.Param("image"), out var error)
-            ?? throw new CatalogTaskFailure("InvalidParam", $"param image \"{context.Param("image")}\": {error}");
-        if (OciReference.NamesTag(context.Param("image")) || destination.Digest is not null)
-        {
-            throw new CatalogTaskFailure("InvalidParam", $"param image \"{context.Param("image")}\" names a tag or digest; give the repository alone: images are pushed by digest and the Release task tags them");
-        }
-
-        var baseImage = OciReference.Parse(context.Param("base"), out error)
+        var destination = PublishParams.Repository(context, "image", "give the repository alone: images are pushed by digest and the Release task tags them");
+        var baseImage = OciReference.Parse(context.Param("base"), out var error)
             ?? throw new CatalogTaskFailure("InvalidParam", $"param base \"{context.Param("base")}\": {error}");
-        var binaries = InWorkspace(context, "source", context.Param("binaries"));
-        var platforms = ImmutableArray.CreateBuilder<PlatformSource>();
-        foreach (var text in context.ArrayParam("platforms"))
-        {
-            var platform = Platform.Parse(text, out error) ?? throw new CatalogTaskFailure("InvalidParam", $"param platforms: \"{text}\": {error}");
-            var rid = RuntimeIdentifiers.Of(platform)
-                ?? throw new CatalogTaskFailure("InvalidParam", $"param platforms: .NET has no runtime identifier for {platform}");
-            var directory = Path.Combine(binaries, rid);
-            if (!Directory.Exists(directory))
-            {
-                throw new CatalogTaskFailure("BinariesMissing", $"{context.Param("binaries")}/{rid} is not in workspace \"source\"; publish {platform} there first (dotnet publish -r {rid} -o {context.Param("binaries")}/{rid})");
-            }
-
-            platforms.Add(new PlatformSource(platform, directory));
-        }
-
-        var epochText = context.Param("source-date-epoch");
-        long epoch = 0;
-        if (epochText.Length > 0 && !long.TryParse(epochText, NumberStyles.None, CultureInfo.InvariantCulture, out epoch))
-        {
-            throw new CatalogTaskFailure("InvalidParam", $"param source-date-epoch \"{epochText}\" is not a number of seconds");
-        }
-
+        var platforms = PublishParams.PlatformDirectories(context, InWorkspace(context, "source", context.Param("binaries")));
         var entrypoint = context.ArrayParam("entrypoint");
         var request = new ImageBuildRequest
         {
             Base = baseImage,
-            Platforms = platforms.ToImmutable(),
-            Destination = destination.Repository,
+            Platforms = [.. platforms.Select(p => new PlatformSource(p.Platform, p.Directory))],
+            Destination = destination,
             Target = context.Param("target"),
             Entrypoint = entrypoint.IsEmpty ? null : entrypoint,
             Env = Pairs(context.ArrayParam("env"), "env"),
             Labels = Pairs(context.ArrayParam("labels"), "labels"),
             WorkingDir = context.Param("workdir") is { Length: > 0 } workdir ? workdir : context.Param("target"),
-            Created = DateTimeOffset.FromUnixTimeSeconds(epoch),
+            Created = PublishParams.SourceDateEpoch(context),
         };
 
         var scratch = Path.Combine(Services.Scratch, "sluice-image-" + Guid.NewGuid().ToString("N"));
@@ -117,10 +88,10 @@ public sealed class ImageBuildTask(CatalogServices services) : CatalogCustomTask
             var pushed = result.Blobs.Count(b => b.Value != BlobPushOutcome.AlreadyPresent);
             var digest = result.Index.Descriptor.Digest.ToString();
             var summary = pushed == 0 ? "up-to-date" : $"pushed {pushed} of {result.Blobs.Count} blobs";
-            await context.Log.WriteLineAsync($"{destination.Repository}@{digest}: {summary}", cancellationToken).ConfigureAwait(false);
+            await context.Log.WriteLineAsync($"{destination}@{digest}: {summary}", cancellationToken).ConfigureAwait(false);
             return CustomTaskOutcome.Success(
-                Results(("IMAGE_URL", destination.Repository.ToString()), ("IMAGE_DIGEST", digest), ("IMAGE_REF", $"{destination.Repository}@{digest}")),
-                $"{destination.Repository}@{digest} ({request.Platforms.Length} platforms, {summary})");
+                Results(("IMAGE_URL", destination.ToString()), ("IMAGE_DIGEST", digest), ("IMAGE_REF", $"{destination}@{digest}")),
+                $"{destination}@{digest} ({request.Platforms.Length} platforms, {summary})");
         }
         catch (InvalidOperationException e)
         {
