@@ -179,6 +179,7 @@ public sealed partial class DotnetTaskRuns : IDisposable
         return new TaskRunOutcome(exitCode, output, results);
     }
 
+    /// <summary>Deletes the home, the claims and the run files.</summary>
     public void Dispose() => System.IO.Directory.Delete(_directory, recursive: true);
 
     [GeneratedRegex(@"^\s+result (?<name>[a-z-]+) = (?<value>.*)$", RegexOptions.Multiline)]
@@ -188,20 +189,17 @@ public sealed partial class DotnetTaskRuns : IDisposable
 /// <summary>How <c>sluice run</c> ended, what it printed and the results it printed.</summary>
 public sealed record TaskRunOutcome(int ExitCode, string Output, Dictionary<string, string> Results)
 {
-    public void Succeeded()
-    {
-        Assert.True(ExitCode == 0, Output);
-    }
+    /// <summary>Asserts that the TaskRun succeeded, showing what sluice printed when it did not.</summary>
+    public void Succeeded() => Assert.True(ExitCode == 0, Output);
 
-    public void Failed()
-    {
-        Assert.True(ExitCode == 1, Output);
-    }
+    /// <summary>Asserts that the TaskRun failed (exit code 1, not a refused input), showing what sluice printed when it did not.</summary>
+    public void Failed() => Assert.True(ExitCode == 1, Output);
 }
 
 /// <summary>The tests that share <see cref="DotnetTaskRuns"/>, one at a time, since they share its package cache.</summary>
 [CollectionDefinition(Name)]
 public sealed class DotnetTaskCollection : ICollectionFixture<DotnetTaskRuns>
 {
+    /// <summary>The collection's name.</summary>
     public const string Name = "dotnet catalog tasks";
 }
