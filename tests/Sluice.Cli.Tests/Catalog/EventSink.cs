@@ -14,7 +14,8 @@ namespace Sluice.Cli.Tests.Catalog;
 /// <summary>
 /// An HTTP endpoint on 127.0.0.1 at a spare port (Kestrel in the test's process) that records every request
 /// it is sent, headers and body as they arrived, and answers each path with the statuses scripted for it in
-/// turn (the last one from then on), 202 for a path with no script: a subscriber as a test wants it to behave.
+/// turn (the last one from then on), 202 for a path with no script, and no answer at all for a status of 0 until
+/// the client gives up: a subscriber as a test wants it to behave.
 /// </summary>
 internal sealed class EventSink : IAsyncDisposable
 {
@@ -67,7 +68,22 @@ internal sealed class EventSink : IAsyncDisposable
         var headers = context.Request.Headers.ToImmutableDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal);
         _requests.Enqueue(new ReceivedRequest(context.Request.Method, path, headers, body));
         var count = _answered.AddOrUpdate(path, 1, (_, n) => n + 1);
-        context.Response.StatusCode = _script.TryGetValue(path, out var statuses) ? statuses[Math.Min(count, statuses.Length) - 1] : StatusCodes.Status202Accepted;
+        var status = _script.TryGetValue(path, out var statuses) ? statuses[Math.Min(count, statuses.Length) - 1] : StatusCodes.Status202Accepted;
+        if (status == 0)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client gave up, which is what the test waits for.
+            }
+
+            return;
+        }
+
+        context.Response.StatusCode = status;
     }
 }
 

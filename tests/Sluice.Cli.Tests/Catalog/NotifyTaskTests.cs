@@ -22,7 +22,7 @@ public sealed partial class NotifyTaskTests : IAsyncLifetime
     private string Home => Path.Combine(_work, "home");
 
     public async ValueTask InitializeAsync() =>
-        _sink = await EventSink.StartAsync(new Dictionary<string, int[]> { ["/flaky"] = [503, 503, 202], ["/down"] = [500] }, Cancel);
+        _sink = await EventSink.StartAsync(new Dictionary<string, int[]> { ["/flaky"] = [503, 503, 202], ["/down"] = [500], ["/silent"] = [0] }, Cancel);
 
     public async ValueTask DisposeAsync()
     {
@@ -90,6 +90,18 @@ public sealed partial class NotifyTaskTests : IAsyncLifetime
         Assert.Contains("; giving up", run.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_TaskRuns_timeout_stops_an_attempt_that_waits_for_an_answer()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var run = await NotifyAsync([$"{_sink.BaseUrl}/silent"], "binary", timeout: "2s");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("TaskRunTimeout", run.Output, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(9), $"the run took {clock.Elapsed}, longer than one attempt's own 10s limit");
+        Assert.Single(_sink.To("/silent"));
+    }
+
     private string Authority => new Uri(_sink.BaseUrl).Authority;
 
     private static int ClosedPort()
@@ -99,7 +111,7 @@ public sealed partial class NotifyTaskTests : IAsyncLifetime
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private async Task<NotifyRun> NotifyAsync(string[] subscribers, string mode, string retries = "3")
+    private async Task<NotifyRun> NotifyAsync(string[] subscribers, string mode, string retries = "3", string timeout = "1m")
     {
         var file = Path.Combine(_work, "pipelinerun.yaml");
         await File.WriteAllTextAsync(file, $$"""
@@ -112,6 +124,7 @@ public sealed partial class NotifyTaskTests : IAsyncLifetime
                 tasks:
                   - name: notify
                     taskRef: {apiVersion: sluice.dev/v1, kind: Notify}
+                    timeout: {{timeout}}
                     params:
                       - {name: subscribers, value: [{{string.Join(", ", subscribers.Select(s => $"\"{s}\""))}}]}
                       - {name: subject, value: agenda}
