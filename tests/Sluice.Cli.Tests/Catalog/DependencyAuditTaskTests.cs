@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Net;
 using System.Text.Json.Nodes;
 using Sluice.Cli.Tests.Processes;
 using Sluice.Testing;
@@ -8,7 +10,8 @@ namespace Sluice.Cli.Tests.Catalog;
 /// The catalog's custom task <c>DependencyAudit</c> run by the real <c>sluice run</c>: a project in the named
 /// claim <c>source</c>, restored by <c>dotnet restore</c> on this machine, is checked against OSV advisories
 /// in the claim <c>advisories</c>; a matching advisory fails the run naming the package, version, advisory and
-/// fix, an ignored or non-matching one lets it write the SBOM, and an unrestored directory fails with the fix.
+/// fix, also from a zip served over HTTP; an ignored or non-matching one lets it write the SBOM, and an unrestored
+/// directory fails with the fix.
 /// Needs the .NET SDK and NuGet (or its cache) for Newtonsoft.Json 13.0.1; no Docker.
 /// </summary>
 public sealed class DependencyAuditTaskTests : IDisposable
@@ -27,7 +30,7 @@ public sealed class DependencyAuditTaskTests : IDisposable
                 taskRef: {apiVersion: sluice.dev/v1, kind: DependencyAudit}
                 params:
                   - {name: project, value: PROJECT}
-                  - {name: advisories, value: osv}
+                  - {name: advisories, value: ADVISORIES}
                   - {name: ignore, value: [IGNORE]}
                 workspaces:
                   - {name: source, workspace: source}
@@ -89,6 +92,28 @@ public sealed class DependencyAuditTaskTests : IDisposable
     }
 
     [Fact]
+    public async Task A_zip_of_advisories_at_an_http_url_is_downloaded_and_matched()
+    {
+        await RestoreAsync();
+        await AdvisoryAsync(fixedIn: "13.0.2");
+        var zip = Path.Combine(_work, "all.zip");
+        ZipFile.CreateFromDirectory(Advisories, zip);
+        var port = RegistryServer.SparePort();
+        using var server = new HttpListener { Prefixes = { $"http://127.0.0.1:{port}/" } };
+        server.Start();
+        var served = ServeAsync(server, "/osv/NuGet/all.zip", await File.ReadAllBytesAsync(zip, Cancel));
+
+        var (code, output) = await SluiceProcess.RunAsync(Home, "run", await WriteAsync("shop", string.Empty, $"http://127.0.0.1:{port}/osv/NuGet/all.zip"));
+
+        Assert.True(code == 1, output);
+        Assert.Contains($"http://127.0.0.1:{port}/osv/NuGet/all.zip: 1 advisory", output, StringComparison.Ordinal);
+        Assert.Contains("AdvisoryMatched in", output, StringComparison.Ordinal);
+        Assert.Contains($"Newtonsoft.Json 13.0.1: {AdvisoryId}", output, StringComparison.Ordinal);
+        server.Stop();
+        await served;
+    }
+
+    [Fact]
     public async Task A_directory_nobody_restored_fails_with_NotRestored_naming_it_and_the_fix()
     {
         Directory.CreateDirectory(Path.Combine(Source, "fresh"));
@@ -139,10 +164,36 @@ public sealed class DependencyAuditTaskTests : IDisposable
             """, Cancel);
     }
 
-    private async Task<string> WriteAsync(string project, string ignore)
+    /// <summary>Answers every request for <paramref name="path"/> with the bytes, and others with 404, until the listener stops.</summary>
+    private static async Task ServeAsync(HttpListener server, string path, byte[] content)
+    {
+        while (server.IsListening)
+        {
+            HttpListenerContext request;
+            try
+            {
+                request = await server.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            using var response = request.Response;
+            response.StatusCode = request.Request.Url?.AbsolutePath == path ? 200 : 404;
+            if (response.StatusCode == 200)
+            {
+                response.ContentType = "application/zip";
+                await response.OutputStream.WriteAsync(content, Cancel);
+            }
+        }
+    }
+
+    private async Task<string> WriteAsync(string project, string ignore, string advisories = "osv")
     {
         var file = Path.Combine(_work, "pipelinerun.yaml");
-        await File.WriteAllTextAsync(file, Pipeline.Replace("PROJECT", project, StringComparison.Ordinal).Replace("IGNORE", ignore, StringComparison.Ordinal), Cancel);
+        var text = Pipeline.Replace("PROJECT", project, StringComparison.Ordinal).Replace("IGNORE", ignore, StringComparison.Ordinal).Replace("ADVISORIES", advisories, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(file, text, Cancel);
         return file;
     }
 }
