@@ -1,10 +1,8 @@
 using System.Collections.Immutable;
-using System.Formats.Tar;
 using System.IO.Compression;
-using System.Text.Json;
 using Sluice.Oci;
 using Sluice.Oci.Distribution;
-using Sluice.Oci.Layers;
+using Sluice.Oci.Layout;
 using Sluice.Sdk.Containers;
 
 namespace Sluice.Hosting.Containers;
@@ -98,66 +96,12 @@ internal sealed partial class EmbeddedContainerEngine
         }
     }
 
-    /// <summary>
-    /// Reads <c>docker save</c> of an image: compresses each layer to a file under <paramref name="work"/>
-    /// as it streams past, then orders them as its <c>manifest.json</c> says and checks each against the
-    /// diff IDs of its configuration.
-    /// </summary>
-    private async Task<ImmutableArray<(Layer Layer, string Path)>> SaveAsync(string imageId, string work, CancellationToken cancellationToken)
+    /// <summary>Reads <c>docker save</c> of an image, its layers gzipped to files under <paramref name="work"/>.</summary>
+    private async Task<ImmutableArray<DockerArchiveLayer>> SaveAsync(string imageId, string work, CancellationToken cancellationToken)
     {
-        var layers = new Dictionary<string, (Layer Layer, string Path)>(StringComparer.Ordinal);
-        var links = new Dictionary<string, string>(StringComparer.Ordinal);
-        var documents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        await using (var stream = await _docker.SaveImageAsync(imageId, cancellationToken).ConfigureAwait(false))
-        {
-            await using var tar = new TarReader(stream);
-            while (await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
-            {
-                var name = entry.Name.TrimStart('.', '/');
-                if (entry.EntryType == TarEntryType.SymbolicLink)
-                {
-                    links[name] = Path.GetRelativePath(".", Path.Combine(Path.GetDirectoryName(name) ?? "", entry.LinkName)).Replace('\\', '/');
-                }
-                else if (entry.DataStream is null)
-                {
-                    continue;
-                }
-                else if (name.EndsWith(".json", StringComparison.Ordinal) || name.EndsWith("/VERSION", StringComparison.Ordinal) || name == "repositories")
-                {
-                    using var buffer = new MemoryStream();
-                    await entry.DataStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-                    documents[name] = buffer.ToArray();
-                }
-                else
-                {
-                    var path = Path.Combine(work, $"layer-{layers.Count}.tar.gz");
-                    await using var file = File.Create(path);
-                    var layer = await LayerBuilder.CompressAsync(entry.DataStream, file, CompressionLevel.Fastest, cancellationToken).ConfigureAwait(false);
-                    layers[name] = (layer, path);
-                }
-            }
-        }
-
-        if (!documents.TryGetValue("manifest.json", out var manifestJson))
-        {
-            throw new InvalidDataException($"docker save of {imageId} has no manifest.json");
-        }
-
-        var manifest = JsonSerializer.Deserialize<SavedManifest[]>(manifestJson, SavedJson)?.SingleOrDefault()
-            ?? throw new InvalidDataException($"docker save of {imageId}: manifest.json names no image");
-        var ordered = manifest.Layers.Select(name =>
-        {
-            var target = links.GetValueOrDefault(name, name);
-            return layers.TryGetValue(target, out var layer) ? layer : throw new InvalidDataException($"docker save of {imageId}: the layer {name} is missing");
-        }).ToImmutableArray();
-        var config = JsonSerializer.Deserialize<SavedConfig>(documents.GetValueOrDefault(manifest.Config) ?? [], SavedJson);
-        var diffIds = config?.RootFs?.DiffIds ?? [];
-        if (!diffIds.SequenceEqual(ordered.Select(l => l.Layer.DiffId.ToString()), StringComparer.Ordinal))
-        {
-            throw new InvalidDataException($"docker save of {imageId}: the layers read do not match the image's diff IDs");
-        }
-
-        return ordered;
+        await using var stream = await _docker.SaveImageAsync(imageId, cancellationToken).ConfigureAwait(false);
+        var image = await DockerArchive.ReadAsync(stream, $"docker save of {imageId}", work, CompressionLevel.Fastest, cancellationToken).ConfigureAwait(false);
+        return image.Layers;
     }
 
     /// <summary>The published configuration: the base image's, with what the container's ops set over it.</summary>
@@ -183,15 +127,4 @@ internal sealed partial class EmbeddedContainerEngine
             Labels = settings.Labels.IsEmpty ? null : settings.Labels,
         };
     }
-
-    private static readonly JsonSerializerOptions SavedJson = new() { PropertyNameCaseInsensitive = true };
-
-    /// <summary>An entry of <c>docker save</c>'s <c>manifest.json</c>.</summary>
-    private sealed record SavedManifest(string Config, ImmutableArray<string> Layers);
-
-    /// <summary>The part of a saved image configuration that is checked.</summary>
-    private sealed record SavedConfig([property: System.Text.Json.Serialization.JsonPropertyName("rootfs")] SavedRootFs? RootFs);
-
-    /// <summary>The layers' diff IDs of a saved image configuration.</summary>
-    private sealed record SavedRootFs([property: System.Text.Json.Serialization.JsonPropertyName("diff_ids")] ImmutableArray<string> DiffIds);
 }
