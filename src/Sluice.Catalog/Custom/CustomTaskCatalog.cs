@@ -10,7 +10,7 @@ public sealed class CustomTaskCatalog
     public CustomTaskCatalog(CatalogServices services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        Tasks = [new DependencyAuditTask(services), new HelmChartTask(services), new ImageBuildTask(services), new NotifyTask(services), new PromoteTask(services), new PublishBinariesTask(services), new ReleaseTask(services)];
+        Tasks = [new DependencyAuditTask(services), new DockerfileBuildTask(services), new HelmChartTask(services), new ImageBuildTask(services), new NotifyTask(services), new PromoteTask(services), new PublishBinariesTask(services), new ReleaseTask(services)];
     }
 
     /// <summary>The custom tasks, in kind order.</summary>
