@@ -35,10 +35,13 @@ internal static class DockerCommand
             await pump.ConfigureAwait(false);
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        finally
         {
-            process.Kill(entireProcessTree: true);
-            throw;
+            // Cancelled, or the log refused a line: docker does not outlive the task.
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
         }
 
         return process.ExitCode;
