@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Sluice.Cli.Tests.Processes;
+using Sluice.Testing;
 
 namespace Sluice.Cli.Tests.Catalog;
 

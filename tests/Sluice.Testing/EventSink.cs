@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Sluice.Cli.Tests.Catalog;
+namespace Sluice.Testing;
 
 /// <summary>
 /// An HTTP endpoint on 127.0.0.1 at a spare port (Kestrel in the test's process) that records every request
@@ -17,7 +17,7 @@ namespace Sluice.Cli.Tests.Catalog;
 /// turn (the last one from then on), 202 for a path with no script, and no answer at all for a status of 0 until
 /// the client gives up: a subscriber as a test wants it to behave.
 /// </summary>
-internal sealed class EventSink : IAsyncDisposable
+public sealed class EventSink : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
@@ -88,7 +88,7 @@ internal sealed class EventSink : IAsyncDisposable
 }
 
 /// <summary>One request an <see cref="EventSink"/> received: header names in lower case.</summary>
-internal sealed record ReceivedRequest(string Method, string Path, ImmutableDictionary<string, string> Headers, string Body)
+public sealed record ReceivedRequest(string Method, string Path, ImmutableDictionary<string, string> Headers, string Body)
 {
     /// <summary>A header's value, or null.</summary>
     public string? Header(string name) => Headers.GetValueOrDefault(name);
