@@ -15,6 +15,12 @@ public sealed record TreeFilter
     /// <summary>Whether the tree's <c>.gitignore</c> files leave out what they ignore.</summary>
     public bool UseGitignore { get; init; } = true;
 
+    /// <summary>
+    /// A directory above the tree (the workspace holding it) whose <c>.gitignore</c> files, down to the
+    /// tree, apply too, as a repository's root <c>.gitignore</c> applies to each of its directories; null for none.
+    /// </summary>
+    public string? GitignoreFrom { get; init; }
+
     /// <summary>Every file but <c>.git</c> internals and what <c>.gitignore</c> ignores.</summary>
     public static TreeFilter Default { get; } = new();
 }

@@ -52,7 +52,7 @@ public sealed class WorkspaceSnapshots : IWorkspaceSnapshots
         var (root, target) = Locate(location);
         if (Directory.Exists(target) && new DirectoryInfo(target).LinkTarget is null)
         {
-            return (await _digester.DigestAsync(target, TreeFilter.Default, cancellationToken).ConfigureAwait(false)).Digest;
+            return (await _digester.DigestAsync(target, TreeFilter.Default with { GitignoreFrom = root }, cancellationToken).ConfigureAwait(false)).Digest;
         }
 
         if (File.Exists(target) || new FileInfo(target).LinkTarget is not null)

@@ -9,9 +9,9 @@ namespace Sluice.Store.Trees;
 /// </summary>
 internal sealed class IgnoreRules
 {
-    private readonly ImmutableArray<(string Base, ImmutableArray<IgnorePattern> Patterns)> _levels;
+    private readonly ImmutableArray<(string Base, string Above, ImmutableArray<IgnorePattern> Patterns)> _levels;
 
-    private IgnoreRules(ImmutableArray<(string Base, ImmutableArray<IgnorePattern> Patterns)> levels)
+    private IgnoreRules(ImmutableArray<(string Base, string Above, ImmutableArray<IgnorePattern> Patterns)> levels)
     {
         _levels = levels;
     }
@@ -25,20 +25,28 @@ internal sealed class IgnoreRules
 
     /// <summary>These rules with a directory's own patterns added (its <c>.gitignore</c>), relative to <paramref name="directory"/>.</summary>
     public IgnoreRules With(string directory, ImmutableArray<IgnorePattern> patterns) =>
-        patterns.IsEmpty ? this : new IgnoreRules(_levels.Add((directory.Length == 0 ? string.Empty : directory + "/", patterns)));
+        patterns.IsEmpty ? this : new IgnoreRules(_levels.Add((directory.Length == 0 ? string.Empty : directory + "/", string.Empty, patterns)));
+
+    /// <summary>
+    /// These rules with the patterns of a <c>.gitignore</c> above the tree's root, which see the root as
+    /// <paramref name="pathToRoot"/> (such as <c>services/agenda</c>), as Git applies a repository's
+    /// <c>.gitignore</c> files to each of its subdirectories.
+    /// </summary>
+    public IgnoreRules WithAbove(string pathToRoot, ImmutableArray<IgnorePattern> patterns) =>
+        patterns.IsEmpty ? this : new IgnoreRules(_levels.Add((string.Empty, pathToRoot + "/", patterns)));
 
     /// <summary>Whether a path relative to the tree's root is matched: the last pattern that matches it is not a <c>!</c> one.</summary>
     public bool Matches(string relativePath, bool isDirectory)
     {
         var ignored = false;
-        foreach (var (root, patterns) in _levels)
+        foreach (var (root, above, patterns) in _levels)
         {
             if (!relativePath.StartsWith(root, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var below = relativePath[root.Length..];
+            var below = above.Length == 0 ? relativePath[root.Length..] : above + relativePath[root.Length..];
             foreach (var pattern in patterns)
             {
                 if (pattern.Matches(below, isDirectory))

@@ -104,7 +104,7 @@ public sealed class TreeDigester : ITreeDigester
     }
 
     private static string Describe(TreeFilter filter) =>
-        $"{string.Join('\n', filter.Include)}\0{string.Join('\n', filter.Exclude)}\0{filter.UseGitignore}";
+        $"{string.Join('\n', filter.Include)}\0{string.Join('\n', filter.Exclude)}\0{filter.UseGitignore}\0{filter.GitignoreFrom}";
 
     /// <summary>One file or link of the tree: its Git mode, and its content digest or link target.</summary>
     private readonly record struct Entry(string Path, string Mode, byte[]? Digest, string? LinkTarget);

@@ -41,7 +41,7 @@ public static class TreeWalk
 
         var include = IgnoreRules.None.With(string.Empty, IgnoreRules.ParseAll(filter.Include));
         var exclude = IgnoreRules.None.With(string.Empty, IgnoreRules.ParseAll(filter.Exclude));
-        return Walk(full, string.Empty, IgnoreRules.None);
+        return Walk(full, string.Empty, filter.UseGitignore && filter.GitignoreFrom is { } top ? Above(Path.GetFullPath(top), full) : IgnoreRules.None);
 
         IEnumerable<TreeEntry> Walk(string path, string relative, IgnoreRules gitignore)
         {
@@ -79,5 +79,31 @@ public static class TreeWalk
                 }
             }
         }
+    }
+
+    /// <summary>The rules of the <c>.gitignore</c> files from <paramref name="top"/> down to the directory above <paramref name="root"/>.</summary>
+    private static IgnoreRules Above(string top, string root)
+    {
+        var path = Path.GetRelativePath(top, root);
+        if (path == "." || path.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(path))
+        {
+            return IgnoreRules.None;
+        }
+
+        var rules = IgnoreRules.None;
+        var segments = path.Split(Path.DirectorySeparatorChar);
+        var directory = top;
+        for (var depth = 0; depth < segments.Length; depth++)
+        {
+            var ignoreFile = Path.Combine(directory, ".gitignore");
+            if (File.Exists(ignoreFile))
+            {
+                rules = rules.WithAbove(string.Join('/', segments[depth..]), IgnoreRules.ParseAll(File.ReadAllLines(ignoreFile)));
+            }
+
+            directory = Path.Combine(directory, segments[depth]);
+        }
+
+        return rules;
     }
 }

@@ -85,6 +85,29 @@ public sealed class TreeDigesterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_subdirectory_takes_the_gitignore_files_above_it_up_to_the_given_root_as_git_does()
+    {
+        Write(".gitignore", "bin/\n/services/agenda/local.txt\n/top.txt\n");
+        Write("services/.gitignore", "*.tmp\n");
+        Write("services/agenda/src/Program.cs", "class P {}");
+        Write("services/agenda/local.txt", "kept out by the root's anchored pattern");
+        var service = Path.Combine(Tree, "services", "agenda");
+        var fromRoot = new TreeFilter { GitignoreFrom = Tree };
+        var before = await DigestAsync(service, fromRoot);
+
+        Write("services/agenda/src/bin/Release/app.dll", "build output");
+        Write("services/agenda/scratch.tmp", "scratch");
+        Write("services/agenda/top.txt", "not the root's /top.txt");
+
+        var after = await DigestAsync(service, fromRoot);
+        Assert.Equal(2, after.Files);
+        Assert.NotEqual(before.Digest, after.Digest);
+        Assert.Equal(5, (await DigestAsync(service)).Files);
+        File.Delete(Path.Combine(service, "top.txt"));
+        Assert.Equal(before.Digest, (await DigestAsync(service, fromRoot)).Digest);
+    }
+
+    [Fact]
     public async Task Include_and_exclude_globs_choose_the_files_and_ignored_files_count_when_gitignore_is_off()
     {
         Write(".gitignore", "*.tmp\n");
