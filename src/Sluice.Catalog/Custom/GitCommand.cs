@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Sluice.Catalog.Custom;
 
@@ -9,7 +8,7 @@ namespace Sluice.Catalog.Custom;
 /// used), credentials from a <c>.git-credentials</c> file when given, and every <c>user:password@</c>
 /// masked in what it prints. Killed with its children when cancelled.
 /// </summary>
-internal sealed partial class GitCommand : IDisposable
+internal sealed class GitCommand : IDisposable
 {
     private readonly string _home;
 
@@ -71,7 +70,7 @@ internal sealed partial class GitCommand : IDisposable
     }
 
     /// <summary>Text with every <c>scheme://user:password@</c> written as <c>scheme://***@</c>.</summary>
-    public static string Mask(string text) => Credentials().Replace(text, "${scheme}://***@");
+    public static string Mask(string text) => CredentialMask.Apply(text);
 
     /// <summary>The failure reason git's message points at: unreachable, refused credentials, or anything else.</summary>
     public static string ReasonOf(string stderr) =>
@@ -92,7 +91,4 @@ internal sealed partial class GitCommand : IDisposable
             // A file git still held: the temporary directory is left to the system's cleaning.
         }
     }
-
-    [GeneratedRegex(@"(?<scheme>[a-z][a-z0-9+.-]*)://[^/@\s]+@", RegexOptions.IgnoreCase)]
-    private static partial Regex Credentials();
 }
