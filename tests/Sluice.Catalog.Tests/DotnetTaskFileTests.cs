@@ -19,7 +19,7 @@ public sealed class DotnetTaskFileTests
         var spec = Lint.Definition.Spec;
 
         Assert.Equal(
-            [("project", ParamType.String, "."), ("severity", ParamType.String, "warn"), ("verbosity", ParamType.String, "minimal"), ("format-args", ParamType.Array, "")],
+            [("project", ParamType.String, "."), ("sources", ParamType.String, "."), ("severity", ParamType.String, "warn"), ("verbosity", ParamType.String, "minimal"), ("format-args", ParamType.Array, "")],
             spec.Params.Select(p => (p.Name, p.Type, p.Default?.Type == ParamType.Array ? string.Join(' ', p.Default.ArrayValue) : p.Default?.StringValue)));
         Assert.Equal(["files"], spec.Results.Select(r => r.Name));
     }
@@ -31,7 +31,7 @@ public sealed class DotnetTaskFileTests
 
         Assert.Equal(
             [
-                ("project", ParamType.String, "."), ("configuration", ParamType.String, "Release"), ("coverage-threshold", ParamType.String, "0"),
+                ("project", ParamType.String, "."), ("sources", ParamType.String, "."), ("configuration", ParamType.String, "Release"), ("coverage-threshold", ParamType.String, "0"),
                 ("results-dir", ParamType.String, ".sluice/test-results"), ("build-args", ParamType.Array, ""), ("test-args", ParamType.Array, ""),
             ],
             spec.Params.Select(p => (p.Name, p.Type, p.Default?.Type == ParamType.Array ? string.Join(' ', p.Default.ArrayValue) : p.Default?.StringValue)));
@@ -52,11 +52,11 @@ public sealed class DotnetTaskFileTests
     }
 
     [Fact]
-    public void Both_are_cached_on_the_source_tree_and_build_test_keeps_its_default_results_directory()
+    public void Both_are_cached_on_their_sources_and_build_test_keeps_its_results_directory()
     {
-        Assert.Equal(("true", "source"), (Lint.Definition.Metadata.Annotations["sluice.dev/cache"], Lint.Definition.Metadata.Annotations["sluice.dev/cache-inputs"]));
+        Assert.Equal(("true", "source:$(params.sources)"), (Lint.Definition.Metadata.Annotations["sluice.dev/cache"], Lint.Definition.Metadata.Annotations["sluice.dev/cache-inputs"]));
         Assert.False(Lint.Definition.Metadata.Annotations.ContainsKey("sluice.dev/cache-outputs"));
         var annotations = BuildTest.Definition.Metadata.Annotations;
-        Assert.Equal(("true", "source", "source:.sluice/test-results"), (annotations["sluice.dev/cache"], annotations["sluice.dev/cache-inputs"], annotations["sluice.dev/cache-outputs"]));
+        Assert.Equal(("true", "source:$(params.sources)", "source:$(params.results-dir)"), (annotations["sluice.dev/cache"], annotations["sluice.dev/cache-inputs"], annotations["sluice.dev/cache-outputs"]));
     }
 }
