@@ -15,15 +15,17 @@ public static class StandInImages
 
     /// <summary>
     /// Copies the runtime-deps stand-ins for linux/amd64 and linux/arm64 into <c>dotnet/runtime-deps</c>
-    /// of a registry with skopeo, and pushes an image index of them as <c>10.0</c>.
+    /// of a registry with skopeo, and pushes an image index of them as <c>10.0</c>. A registry that needs
+    /// credentials gets them from <paramref name="authFile"/> (a Docker configuration) and the client's.
     /// </summary>
-    public static async Task<OciReference> PushRuntimeDepsAsync(RegistryClient client, string registry, CancellationToken cancellationToken)
+    public static async Task<OciReference> PushRuntimeDepsAsync(RegistryClient client, string registry, CancellationToken cancellationToken, string? authFile = null)
     {
         var repository = new OciRepository(registry, "dotnet/runtime-deps");
         var entries = new List<Descriptor>();
         foreach (var (tag, local) in RuntimeDeps)
         {
-            await Skopeo.RunAsync(cancellationToken, "copy", "--dest-tls-verify=false", $"docker-daemon:{local}", $"docker://{repository}:{tag}");
+            string[] auth = authFile is null ? [] : ["--dest-authfile", authFile];
+            await Skopeo.RunAsync(cancellationToken, ["copy", "--dest-tls-verify=false", .. auth, $"docker-daemon:{local}", $"docker://{repository}:{tag}"]);
             var manifest = (await client.GetManifestAsync(repository.WithTag(tag), cancellationToken))!;
             var configDescriptor = manifest.AsManifest(out _)!.Config;
             var config = new OciContent(configDescriptor, await client.GetBlobBytesAsync(repository, configDescriptor, cancellationToken)).AsConfig(out _)!;
