@@ -35,6 +35,10 @@ public sealed class DotnetBuildTestTaskTests(DotnetTaskRuns runs)
         var figure = Math.Floor(1000.0 * (int)coverage.Attribute("lines-covered")! / (int)coverage.Attribute("lines-valid")!) / 10;
         Assert.Equal(DotnetTaskRuns.Coverage, figure.ToString("0.0", CultureInfo.InvariantCulture));
         Assert.DoesNotContain(coverage.Descendants("package"), p => (string?)p.Attribute("name") == "Calc.Tests");
+        Assert.Equal(
+            await File.ReadAllTextAsync(Path.Combine(directory, "src", "Calc", "obj", "project.assets.json"), Cancel),
+            await File.ReadAllTextAsync(Path.Combine(results, "restore", "src", "Calc", "obj", "project.assets.json"), Cancel));
+        Assert.True(File.Exists(Path.Combine(results, "restore", "tests", "Calc.Tests", "obj", "project.assets.json")));
 
         var (exitCode, description) = await SluiceProcess.RunAsync(runs.Home, "describe", "--last");
         Assert.True(exitCode == 0, description);
