@@ -61,6 +61,70 @@ public sealed class FailureTests(ConferenceApp app) : IClassFixture<ConferenceAp
     }
 
     [Fact]
+    public async Task Coverage_under_the_threshold_fails_build_test_naming_both_figures_and_nothing_is_published()
+    {
+        // A method no test calls: the service's line coverage drops below 100%.
+        await app.Application.CommitAsync(
+            new Dictionary<string, string>
+            {
+                ["agenda-service/src/Uncovered.cs"] = "namespace AgendaService;\n\ninternal static class Uncovered\n{\n    internal static int Twice(int value)\n    {\n        var doubled = value * 2;\n        return doubled;\n    }\n}\n",
+            },
+            new GitCommit { Message = "feat: code without tests" },
+            Cancel,
+            branch: "uncovered");
+        var run = app.PipelineRun(Agenda, "uncovered", revision: "uncovered")
+            .Replace("    - {name: values-key,", "    - {name: coverage-threshold, value: \"100\"}\n    - {name: values-key,", StringComparison.Ordinal);
+
+        var (code, output) = await app.RunAsync("uncovered", app.Secrets(ConferenceApp.RegistryPassword) + "\n---\n" + run);
+
+        Assert.Equal(1, code);
+        Assert.Contains("✗ build-test", output, StringComparison.Ordinal);
+        Assert.Matches(@"line coverage \d+\.\d% is under the threshold 100%", output);
+        await AssertNothingReleasedAsync();
+    }
+
+    [Fact]
+    public async Task A_formatting_error_fails_the_pull_request_pipelines_lint_naming_the_file()
+    {
+        await app.Application.CommitAsync(
+            new Dictionary<string, string> { ["agenda-service/src/Untidy.cs"] = "namespace AgendaService;\n\ninternal static class Untidy\n{\n      internal const int Answer=42;\n}\n" },
+            new GitCommit { Message = "chore: untidy code" },
+            Cancel,
+            branch: "untidy");
+        var run = $$"""
+            apiVersion: tekton.dev/v1
+            kind: PipelineRun
+            metadata:
+              name: untidy
+            spec:
+              pipelineRef: {name: pull-request-pipeline}
+              params:
+                - {name: repository-url, value: "{{app.Application.Url}}"}
+                - {name: revision, value: untidy}
+                - {name: service, value: agenda-service}
+              workspaces:
+                - name: source
+                  volumeClaimTemplate:
+                    spec:
+                      accessModes: [ReadWriteOnce]
+                      resources:
+                        requests:
+                          storage: 1Gi
+                - name: nuget-cache
+                  persistentVolumeClaim: {claimName: nuget}
+                - name: git-credentials
+                  secret: {secretName: git-credentials}
+            """;
+
+        var (code, output) = await app.RunAsync("untidy", app.Secrets(ConferenceApp.RegistryPassword) + "\n---\n" + run);
+
+        Assert.Equal(1, code);
+        Assert.Contains("✗ lint", output, StringComparison.Ordinal);
+        Assert.True(output.Contains("Untidy.cs", StringComparison.Ordinal), output);
+        await AssertNothingReleasedAsync();
+    }
+
+    [Fact]
     public async Task A_matching_advisory_fails_the_audit_naming_package_and_advisory_and_nothing_is_released()
     {
         var matching = Path.Combine(app.Home, "claims", "default", "advisories-matching");
