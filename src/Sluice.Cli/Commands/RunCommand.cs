@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.CommandLine;
 using Sluice.Catalog;
+using Sluice.Catalog.Custom;
 using Sluice.Cli.Rendering;
 using Sluice.Engine;
 using Sluice.Engine.Caching;
@@ -108,7 +109,8 @@ internal static class RunCommand
         var diagnostics = new DiagnosticBag();
         // The same name may be defined in two files; a run resolves names in its own file first, then in
         // the other files, and only then a Task in the catalog.
-        ITaskResolver ResolverFor(SelectedRun run) => new CatalogResolver(new ResourceSetResolver(resources.Scoped(run.Source.File)));
+        var customTasks = new CustomTaskCatalog(CatalogServices.Default);
+        ITaskResolver ResolverFor(SelectedRun run) => new CatalogResolver(new ResourceSetResolver(resources.Scoped(run.Source.File)), TaskCatalog.BuiltIn, customTasks);
         foreach (var run in runs)
         {
             foreach (var problem in Preflight.Check(run.Resource, ResolverFor(run), new EngineOptions()))

@@ -101,11 +101,17 @@ public sealed partial class TaskRunRunner
         }
         finally
         {
-            if (sandbox is not null)
-            {
-                using var cleanup = new CancellationTokenSource(CleanupBudget);
-                await _executor.DestroyTaskRunAsync(sandbox, cleanup.Token).ConfigureAwait(false);
-            }
+            await DestroyAsync(sandbox).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Removes a sandbox within the clean-up budget, whatever ended the attempt.</summary>
+    private async ValueTask DestroyAsync(ITaskRunSandbox? sandbox)
+    {
+        if (sandbox is not null)
+        {
+            using var cleanup = new CancellationTokenSource(CleanupBudget);
+            await _executor.DestroyTaskRunAsync(sandbox, cleanup.Token).ConfigureAwait(false);
         }
     }
 

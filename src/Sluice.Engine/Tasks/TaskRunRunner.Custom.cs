@@ -96,11 +96,7 @@ public sealed partial class TaskRunRunner
         }
         finally
         {
-            if (sandbox is not null)
-            {
-                using var cleanup = new CancellationTokenSource(CleanupBudget);
-                await _executor.DestroyTaskRunAsync(sandbox, cleanup.Token).ConfigureAwait(false);
-            }
+            await DestroyAsync(sandbox).ConfigureAwait(false);
         }
     }
 
