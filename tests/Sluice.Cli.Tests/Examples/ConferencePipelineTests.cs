@@ -8,8 +8,8 @@ namespace Sluice.Cli.Tests.Examples;
 
 /// <summary>
 /// The conference app's service pipelines in C# (examples/conference-app/pipelines) against their Tekton YAML in
-/// <c>.tekton/</c>: the same model as the files, and valid for <c>sluice validate</c> against the catalog's Tasks
-/// and custom tasks, with a run of each service's params.
+/// <c>.tekton/</c>: the same model as the files (main, pull request and feature branch), and valid for
+/// <c>sluice validate</c> against the catalog's Tasks and custom tasks, with a run of agenda-service.
 /// </summary>
 public sealed class ConferencePipelineTests : IDisposable
 {
@@ -38,6 +38,16 @@ public sealed class ConferencePipelineTests : IDisposable
 
         Assert.Equal(ConferencePipelineFiles.Canonical(expected), ConferencePipelineFiles.Canonical(built));
         Assert.Equal(["clone", "lint", "build-test"], built.Spec.Tasks.Select(t => t.Name));
+    }
+
+    [Fact]
+    public void The_feature_branch_pipeline_in_csharp_is_the_model_of_feature_branch_pipeline_yaml()
+    {
+        var expected = ConferencePipelineFiles.Read("feature-branch-pipeline.yaml");
+
+        var built = ServicePipeline.FeatureBranch().Build();
+
+        Assert.Equal(ConferencePipelineFiles.Canonical(expected), ConferencePipelineFiles.Canonical(built));
     }
 
     [Theory]

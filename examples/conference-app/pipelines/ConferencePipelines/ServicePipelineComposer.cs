@@ -96,8 +96,8 @@ internal sealed partial class ServicePipelineComposer
         ServicePipelineVariant.PullRequest => "Lint, build and test one service of a change under review; publishes nothing.",
         ServicePipelineVariant.FeatureBranch => $"""
             Pre-release artifacts of one .NET service of a monorepo from a feature branch: clone, version (a pre-release
-            named after the branch), build and test, audit, publish, image, binaries, chart (under {_options.RepositoryPath}/),
-            then release (the version's tags only) and notify; no latest tag, Git tag or promotion.
+            named after the branch), build and test, audit, publish, then image, binaries and chart under
+            REGISTRY/PATH/{_options.RepositoryPath}, release (the version's tags only) and notify; no latest tag, Git tag or promotion.
             """,
         _ => """
             Source in, released artifacts out, for one .NET service of a monorepo: clone, version, build and test,
