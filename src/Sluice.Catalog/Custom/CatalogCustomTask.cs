@@ -1,7 +1,10 @@
 using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using Sluice.Engine.Caching;
 using Sluice.Engine.CustomTasks;
 using Sluice.Model.Pipelines;
 using Sluice.Model.Tasks;
+using Sluice.Oci;
 using Sluice.Oci.Distribution;
 
 namespace Sluice.Catalog.Custom;
@@ -71,6 +74,71 @@ public abstract class CatalogCustomTask(CatalogServices services) : ICustomTask
         var credentials = DockerCredentials.Load(path, out var error)
             ?? throw new CatalogTaskFailure("CredentialsInvalid", error ?? $"{path}: cannot read the Docker configuration");
         return new RegistryClient(Services.Registry with { Credentials = credentials });
+    }
+
+    /// <summary>
+    /// The digest of everything a publisher's result depends on: its kind and version, every param, and
+    /// what else it read (<paramref name="inputs"/>: tree digests, resolved base images). Credentials are
+    /// not part of it: the registry is asked with them before anything remembered counts.
+    /// </summary>
+    protected Digest InputKey(CustomTaskContext context, IEnumerable<KeyValuePair<string, string>> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var parameters = new JsonObject();
+        foreach (var (name, value) in context.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            parameters[name] = value.Type == ParamType.Array ? new JsonArray([.. value.ArrayValue.Select(i => JsonValue.Create(i))]) : JsonValue.Create(value.StringValue);
+        }
+
+        var read = new JsonObject();
+        foreach (var (name, value) in inputs.OrderBy(i => i.Key, StringComparer.Ordinal))
+        {
+            read[name] = value;
+        }
+
+        var key = new JsonObject { ["customTask"] = $"{ApiVersion}/{Kind}", ["version"] = Version, ["params"] = parameters, ["inputs"] = read };
+        return Digest.Sha256(CanonicalJson.SerializeToUtf8Bytes(key));
+    }
+
+    /// <summary>
+    /// The results these inputs gave before, when the registry still holds what the <paramref name="reference"/>
+    /// result names (<c>REPOSITORY@DIGEST</c>): the publish is then up to date without building anything to
+    /// learn its digest. Null when nothing is remembered or the registry lacks it (the caller builds).
+    /// </summary>
+    protected static async ValueTask<CustomTaskOutcome?> RecallPublishedAsync(CustomTaskContext context, Digest key, string reference, RegistryClient registry, Func<ImmutableDictionary<string, string>, string> message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(message);
+        if (context.Cache is not { } cache || await cache.RecallAsync(key, cancellationToken).ConfigureAwait(false) is not { } memory
+            || !memory.Results.TryGetValue(reference, out var published) || OciReference.Parse(published, out _) is not { Digest: not null } target)
+        {
+            return null;
+        }
+
+        if (await registry.HeadManifestAsync(target, cancellationToken).ConfigureAwait(false) is null)
+        {
+            await context.Log.WriteLineAsync($"{published}: built from these inputs before (TaskRun {memory.SourceTaskRun}), but the registry no longer has it; building again", cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        var results = memory.Results.ContainsKey("outcome") ? memory.Results.SetItem("outcome", "up-to-date") : memory.Results;
+        await context.Log.WriteLineAsync($"{published}: up-to-date (the inputs of TaskRun {memory.SourceTaskRun}, unchanged; the registry has it)", cancellationToken).ConfigureAwait(false);
+        return CustomTaskOutcome.Success(results.ToImmutableDictionary(r => r.Key, r => ParamValue.Of(r.Value), StringComparer.Ordinal), message(results));
+    }
+
+    /// <summary>Remembers a success's string results under the key, for <see cref="RecallPublishedAsync"/>.</summary>
+    protected static async ValueTask<CustomTaskOutcome> RememberAsync(CustomTaskContext context, Digest key, CustomTaskOutcome outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.Succeeded && context.Cache is { } cache)
+        {
+            var results = outcome.Results.Where(r => r.Value.Type == ParamType.String).ToImmutableDictionary(r => r.Key, r => r.Value.StringValue, StringComparer.Ordinal);
+            await cache.RememberAsync(key, results, cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcome;
     }
 
     /// <summary>A path inside a workspace, refused when it leaves the workspace.</summary>

@@ -61,6 +61,12 @@ public sealed partial class DockerfileBuildTask(CatalogServices services) : Cata
     {
         var build = Request(context);
         using var registry = OpenRegistry(context);
+        var key = await KeyAsync(context, build, registry, cancellationToken).ConfigureAwait(false);
+        if (key is not null && await RecallPublishedAsync(context, key, "IMAGE_REF", registry, r => $"{r["IMAGE_REF"]} ({build.Platforms.Length} platforms, up-to-date)", cancellationToken).ConfigureAwait(false) is { } recalled)
+        {
+            return recalled;
+        }
+
         var scratch = Path.Combine(Services.Scratch, "sluice-dockerfile-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(scratch);
         var tags = new List<string>();
@@ -79,9 +85,10 @@ public sealed partial class DockerfileBuildTask(CatalogServices services) : Cata
             var digest = index.Descriptor.Digest.ToString();
             var reference = $"{build.Destination}@{digest}";
             await context.Log.WriteLineAsync($"{reference}: {outcome.ToResult()}", cancellationToken).ConfigureAwait(false);
-            return CustomTaskOutcome.Success(
+            var succeeded = CustomTaskOutcome.Success(
                 Results(("IMAGE_URL", build.Destination.ToString()), ("IMAGE_DIGEST", digest), ("IMAGE_REF", reference), ("outcome", outcome.ToResult())),
                 $"{reference} ({build.Platforms.Length} platforms, {outcome.ToResult()})");
+            return key is null ? succeeded : await RememberAsync(context, key, succeeded, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

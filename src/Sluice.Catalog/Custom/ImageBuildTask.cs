@@ -58,7 +58,8 @@ public sealed class ImageBuildTask(CatalogServices services) : CatalogCustomTask
         var destination = PublishParams.Repository(context, "image", "give the repository alone: images are pushed by digest and the Release task tags them");
         var baseImage = OciReference.Parse(context.Param("base"), out var error)
             ?? throw new CatalogTaskFailure("InvalidParam", $"param base \"{context.Param("base")}\": {error}");
-        var platforms = PublishParams.PlatformDirectories(context, InWorkspace(context, "source", context.Param("binaries")));
+        var binaries = InWorkspace(context, "source", context.Param("binaries"));
+        var platforms = PublishParams.PlatformDirectories(context, binaries);
         var entrypoint = context.ArrayParam("entrypoint");
         var request = new ImageBuildRequest
         {
@@ -73,8 +74,14 @@ public sealed class ImageBuildTask(CatalogServices services) : CatalogCustomTask
             Created = PublishParams.SourceDateEpoch(context),
         };
 
-        var scratch = Path.Combine(Services.Scratch, "sluice-image-" + Guid.NewGuid().ToString("N"));
         using var registry = OpenRegistry(context);
+        var key = await KeyAsync(context, registry, baseImage, binaries, cancellationToken).ConfigureAwait(false);
+        if (key is not null && await RecallPublishedAsync(context, key, "IMAGE_REF", registry, r => $"{r["IMAGE_REF"]} ({request.Platforms.Length} platforms, up-to-date)", cancellationToken).ConfigureAwait(false) is { } recalled)
+        {
+            return recalled;
+        }
+
+        var scratch = Path.Combine(Services.Scratch, "sluice-image-" + Guid.NewGuid().ToString("N"));
         var progress = new List<string>();
         try
         {
@@ -89,9 +96,10 @@ public sealed class ImageBuildTask(CatalogServices services) : CatalogCustomTask
             var digest = result.Index.Descriptor.Digest.ToString();
             var summary = pushed == 0 ? "up-to-date" : $"pushed {pushed} of {result.Blobs.Count} blobs";
             await context.Log.WriteLineAsync($"{destination}@{digest}: {summary}", cancellationToken).ConfigureAwait(false);
-            return CustomTaskOutcome.Success(
+            var outcome = CustomTaskOutcome.Success(
                 Results(("IMAGE_URL", destination.ToString()), ("IMAGE_DIGEST", digest), ("IMAGE_REF", $"{destination}@{digest}")),
                 $"{destination}@{digest} ({request.Platforms.Length} platforms, {summary})");
+            return key is null ? outcome : await RememberAsync(context, key, outcome, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException e)
         {
@@ -104,6 +112,18 @@ public sealed class ImageBuildTask(CatalogServices services) : CatalogCustomTask
                 Directory.Delete(scratch, recursive: true);
             }
         }
+    }
+
+    /// <summary>The digest of the inputs: the params, the base image's index digest and the binaries' tree; null when the run caches nothing.</summary>
+    private async Task<Digest?> KeyAsync(CustomTaskContext context, RegistryClient registry, OciReference baseImage, string binaries, CancellationToken cancellationToken)
+    {
+        if (context.Cache is not { } cache || (baseImage.Digest ?? (await registry.HeadManifestAsync(baseImage, cancellationToken).ConfigureAwait(false))?.Digest) is not { } baseDigest)
+        {
+            return null;
+        }
+
+        var tree = await cache.DigestTreeAsync(binaries, cancellationToken).ConfigureAwait(false);
+        return InputKey(context, [KeyValuePair.Create("base", baseDigest.ToString()), KeyValuePair.Create("binaries", tree.ToString())]);
     }
 
     private static ImmutableArray<KeyValuePair<string, string>> Pairs(ImmutableArray<string> items, string param)

@@ -61,7 +61,8 @@ public sealed class PublishBinariesTask(CatalogServices services) : CatalogCusto
             throw new CatalogTaskFailure("InvalidParam", "param platforms is empty; give at least one platform, such as linux/amd64");
         }
 
-        var platforms = PublishParams.PlatformDirectories(context, InWorkspace(context, "source", context.Param("binaries")));
+        var binaries = InWorkspace(context, "source", context.Param("binaries"));
+        var platforms = PublishParams.PlatformDirectories(context, binaries);
         var request = new BinaryArtifactRequest
         {
             Name = name,
@@ -70,8 +71,16 @@ public sealed class PublishBinariesTask(CatalogServices services) : CatalogCusto
             ModificationTime = PublishParams.SourceDateEpoch(context),
         };
 
-        var scratch = Path.Combine(Services.Scratch, "sluice-binaries-" + Guid.NewGuid().ToString("N"));
         using var registry = OpenRegistry(context);
+        var key = context.Cache is { } cache
+            ? InputKey(context, [KeyValuePair.Create("binaries", (await cache.DigestTreeAsync(binaries, cancellationToken).ConfigureAwait(false)).ToString())])
+            : null;
+        if (key is not null && await RecallPublishedAsync(context, key, "artifact-ref", registry, r => $"{name}: {r["artifact-ref"]} ({request.Platforms.Length} platforms, up-to-date)", cancellationToken).ConfigureAwait(false) is { } recalled)
+        {
+            return recalled;
+        }
+
+        var scratch = Path.Combine(Services.Scratch, "sluice-binaries-" + Guid.NewGuid().ToString("N"));
         try
         {
             var result = await new BinaryArtifactPublisher(registry, scratch).PublishAsync(request, cancellationToken).ConfigureAwait(false);
@@ -83,9 +92,10 @@ public sealed class PublishBinariesTask(CatalogServices services) : CatalogCusto
             var reference = result.Reference.ToString();
             var outcome = result.Outcome.ToResult();
             await context.Log.WriteLineAsync($"{reference}: {outcome}", cancellationToken).ConfigureAwait(false);
-            return CustomTaskOutcome.Success(
+            var succeeded = CustomTaskOutcome.Success(
                 Results(("ARTIFACT_URI", result.Repository.ToString()), ("ARTIFACT_DIGEST", result.Index.Digest.ToString()), ("artifact-ref", reference), ("outcome", outcome)),
                 $"{name}: {reference} ({result.Platforms.Length} platforms, {outcome})");
+            return key is null ? succeeded : await RememberAsync(context, key, succeeded, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

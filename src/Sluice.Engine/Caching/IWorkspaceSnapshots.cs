@@ -42,4 +42,5 @@ public interface IWorkspaceSnapshots
 /// <summary>What caching TaskRuns needs: the index of entries and the workspace paths' snapshots.</summary>
 /// <param name="Index">The cache index.</param>
 /// <param name="Workspaces">Digests, stores and restores workspace paths.</param>
-public sealed record TaskRunCaching(ICacheIndex Index, IWorkspaceSnapshots Workspaces);
+/// <param name="Trees">Digests the directories custom tasks read (<see cref="CustomTasks.ICustomTaskCache"/>); without it they remember nothing.</param>
+public sealed record TaskRunCaching(ICacheIndex Index, IWorkspaceSnapshots Workspaces, ITreeDigester? Trees = null);

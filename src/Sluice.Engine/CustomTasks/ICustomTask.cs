@@ -51,6 +51,9 @@ public sealed record CustomTaskContext
     /// <summary>The clock.</summary>
     public required TimeProvider Time { get; init; }
 
+    /// <summary>What the task may remember of its work by the digest of its inputs; null when the run caches nothing.</summary>
+    public ICustomTaskCache? Cache { get; init; }
+
     /// <summary>A string param's value; empty when it has none.</summary>
     public string Param(string name) => Params.TryGetValue(name, out var value) ? value.StringValue : string.Empty;
 

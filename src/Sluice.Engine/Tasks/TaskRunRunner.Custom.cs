@@ -48,6 +48,9 @@ public sealed partial class TaskRunRunner
                 Workspaces = WorkspaceDirectories(spec, run, sandbox, custom),
                 Log = new StepLog(this, run, invocation, step.Container),
                 Time = _time,
+                Cache = _caching is { Trees: { } trees } caching && _options.Cache != CacheMode.Off
+                    ? new CustomTaskCache(caching.Index, trees, invocation.RunUid, run.Metadata.Name ?? string.Empty)
+                    : null,
             };
 
             CustomTaskOutcome outcome;

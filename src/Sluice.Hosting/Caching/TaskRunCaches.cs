@@ -19,6 +19,6 @@ public static class TaskRunCaches
 
         var index = new CacheIndex(session.Store, blobs, new CacheLeases(session.Home.CacheLeases), TimeProvider.System);
         var digester = new TreeDigester(session.Home.StatCaches, TimeProvider.System);
-        return new TaskRunCaching(index, new WorkspaceSnapshots(session.Home.Root, digester, blobs));
+        return new TaskRunCaching(index, new WorkspaceSnapshots(session.Home.Root, digester, blobs), digester);
     }
 }

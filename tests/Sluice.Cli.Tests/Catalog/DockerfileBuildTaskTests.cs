@@ -116,9 +116,16 @@ public sealed class DockerfileBuildTaskTests : IAsyncLifetime
         var writes = Writes();
         var (again, printedAgain) = await SluiceProcess.RunAsync(Home, "run", "--network", "host", file);
         Assert.True(again == 0, printedAgain);
-        Assert.Contains($"{_registry.Host}/team/web@{digest}: up-to-date", printedAgain, StringComparison.Ordinal);
+        Assert.Contains($"{_registry.Host}/team/web@{digest}: up-to-date (the inputs of TaskRun", printedAgain, StringComparison.Ordinal);
+        Assert.DoesNotContain("docker build --platform", printedAgain, StringComparison.Ordinal);
         Assert.Equal(writes, Writes());
         Assert.Empty(await TemporaryImagesAsync());
+
+        // A changed file of the context is another input: Docker builds again.
+        await File.AppendAllTextAsync(Path.Combine(Source, "web", "notes.txt"), "a file the image does not copy\n", Cancel);
+        var (third, printedThird) = await SluiceProcess.RunAsync(Home, "run", "--network", "host", file);
+        Assert.True(third == 0, printedThird);
+        Assert.Contains("docker build --platform", printedThird, StringComparison.Ordinal);
     }
 
     [Fact]

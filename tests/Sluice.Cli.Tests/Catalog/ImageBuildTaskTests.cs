@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Sluice.Cli.Tests.Processes;
+using Sluice.Oci;
 using Sluice.Oci.Distribution;
 using Sluice.Testing;
 
@@ -94,6 +95,49 @@ public sealed class ImageBuildTaskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Unchanged_inputs_are_recalled_without_building_while_the_registry_holds_the_index_and_built_again_when_it_does_not()
+    {
+        await WriteBinariesAsync("one");
+        var file = await WriteAsync(Pipeline);
+        var (code, output) = await SluiceProcess.RunAsync(Home, "run", "--network", "host", file);
+        Assert.True(code == 0, output);
+        var digest = System.Text.RegularExpressions.Regex.Match(output, $@"{_registry.Host}/team/app@(sha256:[0-9a-f]{{64}})").Groups[1].Value;
+
+        // The same binaries and params: the index is looked up by its remembered digest, no layer is made or checked.
+        var blobChecks = _registry.CountRequests("HEAD", "/v2/team/app/blobs/");
+        var (again, printedAgain) = await SluiceProcess.RunAsync(Home, "run", "--network", "host", file);
+        Assert.True(again == 0, printedAgain);
+        Assert.Contains($"{_registry.Host}/team/app@{digest}: up-to-date (the inputs of TaskRun", printedAgain, StringComparison.Ordinal);
+        Assert.Equal(blobChecks, _registry.CountRequests("HEAD", "/v2/team/app/blobs/"));
+
+        // The registry lost the index: what was remembered does not count, the image is built and pushed again.
+        using (var client = new RegistryClient())
+        {
+            Assert.True(await client.DeleteManifestAsync(new OciRepository(_registry.Host, "team/app"), Digest.Parse(digest), Cancel));
+        }
+
+        var (third, printedThird) = await SluiceProcess.RunAsync(Home, "run", "--network", "host", file);
+        Assert.True(third == 0, printedThird);
+        Assert.Contains("but the registry no longer has it; building again", printedThird, StringComparison.Ordinal);
+        using var check = new RegistryClient();
+        Assert.NotNull(await check.HeadManifestAsync(new OciRepository(_registry.Host, "team/app").WithDigest(Digest.Parse(digest)), Cancel));
+
+        // Other binaries: another key, another index.
+        await WriteBinariesAsync("two");
+        var (fourth, printedFourth) = await SluiceProcess.RunAsync(Home, "run", "--network", "host", file);
+        Assert.True(fourth == 0, printedFourth);
+        Assert.DoesNotContain(digest, printedFourth, StringComparison.Ordinal);
+        Assert.DoesNotContain("(the inputs of TaskRun", printedFourth, StringComparison.Ordinal);
+
+        // --no-cache remembers nothing and recalls nothing: the builder checks every blob.
+        blobChecks = _registry.CountRequests("HEAD", "/v2/team/app/blobs/");
+        var (fifth, printedFifth) = await SluiceProcess.RunAsync(Home, "run", "--no-cache", "--network", "host", file);
+        Assert.True(fifth == 0, printedFifth);
+        Assert.DoesNotContain("(the inputs of TaskRun", printedFifth, StringComparison.Ordinal);
+        Assert.True(_registry.CountRequests("HEAD", "/v2/team/app/blobs/") > blobChecks, _registry.Log);
+    }
+
+    [Fact]
     public async Task A_platform_whose_binaries_are_missing_fails_the_task_naming_the_directory_and_pushes_nothing()
     {
         Directory.CreateDirectory(Path.Combine(Source, "binaries", "linux-x64"));
@@ -105,6 +149,16 @@ public sealed class ImageBuildTaskTests : IAsyncLifetime
         Assert.Contains("BinariesMissing", output, StringComparison.Ordinal);
         Assert.Contains("binaries/linux-arm64 is not in workspace \"source\"", output, StringComparison.Ordinal);
         Assert.Equal(0, Writes());
+    }
+
+    private async Task WriteBinariesAsync(string text)
+    {
+        foreach (var rid in new[] { "linux-x64", "linux-arm64" })
+        {
+            Directory.CreateDirectory(Path.Combine(Source, "binaries", rid));
+            await File.WriteAllTextAsync(Path.Combine(Source, "binaries", rid, "hello"), $"#!/bin/sh\necho {text} from {rid}\n", Cancel);
+            File.SetUnixFileMode(Path.Combine(Source, "binaries", rid, "hello"), (UnixFileMode)0x1ED);
+        }
     }
 
     private async Task<string> WriteAsync(string yaml)
