@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using System.Text.RegularExpressions;
 using Sluice.Engine.CustomTasks;
@@ -24,7 +25,7 @@ public sealed partial class DockerfileBuildTask
 
         var inputs = new List<KeyValuePair<string, string>>
         {
-            KeyValuePair.Create("context", (await cache.DigestTreeAsync(build.Context, cancellationToken).ConfigureAwait(false)).ToString()),
+            KeyValuePair.Create("context", (await cache.DigestTreeAsync(build.Context, await IgnoredAsync(build.Context, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).ToString()),
             KeyValuePair.Create("dockerfile", Oci.Digest.Sha256(await File.ReadAllBytesAsync(build.Dockerfile, cancellationToken).ConfigureAwait(false)).ToString()),
         };
         foreach (var image in images.Distinct(StringComparer.Ordinal))
@@ -38,6 +39,29 @@ public sealed partial class DockerfileBuildTask
         }
 
         return InputKey(context, inputs);
+    }
+
+    /// <summary>The context's <c>.dockerignore</c>, when it has one, as the globs its digest leaves out.</summary>
+    private static async Task<ImmutableArray<string>> IgnoredAsync(string context, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(context, ".dockerignore");
+        return File.Exists(file) ? DockerIgnoreExcludes(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false)) : [];
+    }
+
+    /// <summary>
+    /// A <c>.dockerignore</c> as .gitignore-style globs anchored at the context's root, as Docker anchors
+    /// them. A file with exceptions (<c>!</c>) leaves nothing out: the digest may then cover more than Docker
+    /// sends, which costs a rebuild at worst, never a stale image.
+    /// </summary>
+    internal static ImmutableArray<string> DockerIgnoreExcludes(string dockerignore)
+    {
+        var patterns = dockerignore.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        if (patterns.Any(p => p.StartsWith('!')))
+        {
+            return [];
+        }
+
+        return [.. patterns.Select(p => "/" + p.Trim('/')).Where(p => p.Length > 1)];
     }
 
     /// <summary>A local image's id, else the digest its registry gives; null when neither knows it.</summary>

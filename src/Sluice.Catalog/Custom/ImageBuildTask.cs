@@ -122,7 +122,7 @@ public sealed class ImageBuildTask(CatalogServices services) : CatalogCustomTask
             return null;
         }
 
-        var tree = await cache.DigestTreeAsync(binaries, cancellationToken).ConfigureAwait(false);
+        var tree = await cache.DigestTreeAsync(binaries, [], cancellationToken).ConfigureAwait(false);
         return InputKey(context, [KeyValuePair.Create("base", baseDigest.ToString()), KeyValuePair.Create("binaries", tree.ToString())]);
     }
 

@@ -73,7 +73,7 @@ public sealed class PublishBinariesTask(CatalogServices services) : CatalogCusto
 
         using var registry = OpenRegistry(context);
         var key = context.Cache is { } cache
-            ? InputKey(context, [KeyValuePair.Create("binaries", (await cache.DigestTreeAsync(binaries, cancellationToken).ConfigureAwait(false)).ToString())])
+            ? InputKey(context, [KeyValuePair.Create("binaries", (await cache.DigestTreeAsync(binaries, [], cancellationToken).ConfigureAwait(false)).ToString())])
             : null;
         if (key is not null && await RecallPublishedAsync(context, key, "artifact-ref", registry, r => $"{name}: {r["artifact-ref"]} ({request.Platforms.Length} platforms, up-to-date)", cancellationToken).ConfigureAwait(false) is { } recalled)
         {

@@ -15,11 +15,9 @@ namespace Sluice.Engine.CustomTasks;
 /// <param name="taskRun">The TaskRun that remembers.</param>
 public sealed class CustomTaskCache(ICacheIndex index, ITreeDigester trees, string runUid, string taskRun) : ICustomTaskCache
 {
-    private static readonly TreeFilter EveryFile = new() { UseGitignore = false };
-
     /// <inheritdoc />
-    public async Task<Digest> DigestTreeAsync(string directory, CancellationToken cancellationToken) =>
-        (await trees.DigestAsync(directory, EveryFile, cancellationToken).ConfigureAwait(false)).Digest;
+    public async Task<Digest> DigestTreeAsync(string directory, ImmutableArray<string> exclude, CancellationToken cancellationToken) =>
+        (await trees.DigestAsync(directory, new TreeFilter { UseGitignore = false, Exclude = exclude.IsDefault ? [] : exclude }, cancellationToken).ConfigureAwait(false)).Digest;
 
     /// <inheritdoc />
     public async Task<CustomTaskMemory?> RecallAsync(Digest key, CancellationToken cancellationToken) =>

@@ -10,8 +10,11 @@ namespace Sluice.Engine.CustomTasks;
 /// </summary>
 public interface ICustomTaskCache
 {
-    /// <summary>The content digest of a directory's files, every file counted (no ignore files apply).</summary>
-    Task<Digest> DigestTreeAsync(string directory, CancellationToken cancellationToken);
+    /// <summary>
+    /// The content digest of a directory's files, every file counted but those matching <paramref name="exclude"/>
+    /// (.gitignore-style globs relative to the directory); no ignore file applies of itself.
+    /// </summary>
+    Task<Digest> DigestTreeAsync(string directory, ImmutableArray<string> exclude, CancellationToken cancellationToken);
 
     /// <summary>What work with this key produced, and which TaskRun did it; null when nothing is remembered.</summary>
     Task<CustomTaskMemory?> RecallAsync(Digest key, CancellationToken cancellationToken);

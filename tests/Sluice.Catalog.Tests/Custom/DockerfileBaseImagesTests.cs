@@ -61,3 +61,21 @@ public sealed class DockerfileBaseImagesTests
         Assert.Null(DockerfileBuildTask.BaseImages(dockerfile, []));
     }
 }
+
+/// <summary>A <c>.dockerignore</c> as the globs <c>DockerfileBuild</c>'s context digest leaves out. No Docker.</summary>
+public sealed class DockerIgnoreExcludesTests
+{
+    [Fact]
+    public void Patterns_are_anchored_at_the_context_and_comments_and_blank_lines_left_out()
+    {
+        var excludes = DockerfileBuildTask.DockerIgnoreExcludes("# build output\n**/bin/\n**/obj/\n\ntests/\n/README.md\r\n");
+
+        Assert.Equal(["/**/bin", "/**/obj", "/tests", "/README.md"], excludes);
+    }
+
+    [Fact]
+    public void A_file_with_an_exception_leaves_nothing_out()
+    {
+        Assert.Empty(DockerfileBuildTask.DockerIgnoreExcludes("**/*.md\n!README.md\n"));
+    }
+}

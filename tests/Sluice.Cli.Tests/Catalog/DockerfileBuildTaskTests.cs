@@ -85,6 +85,7 @@ public sealed class DockerfileBuildTaskTests : IAsyncLifetime
     public async Task A_Dockerfile_becomes_one_index_of_two_platforms_pushed_by_digest_and_a_rerun_writes_nothing()
     {
         await File.WriteAllTextAsync(Path.Combine(Source, "web", "Dockerfile"), Dockerfile, Cancel);
+        await File.WriteAllTextAsync(Path.Combine(Source, "web", ".dockerignore"), "scratch/\n", Cancel);
         var file = await WriteAsync(Pipeline);
 
         var (code, output) = await SluiceProcess.RunAsync(Home, "run", "--network", "host", file);
@@ -113,6 +114,9 @@ public sealed class DockerfileBuildTaskTests : IAsyncLifetime
         Assert.Equal(0, _registry.CountRequests("GET", "/v2/team/web/tags/"));
         Assert.Empty(await TemporaryImagesAsync());
 
+        // What .dockerignore leaves out of the context is not an input either.
+        Directory.CreateDirectory(Path.Combine(Source, "web", "scratch"));
+        await File.WriteAllTextAsync(Path.Combine(Source, "web", "scratch", "build.log"), "not sent to Docker\n", Cancel);
         var writes = Writes();
         var (again, printedAgain) = await SluiceProcess.RunAsync(Home, "run", "--network", "host", file);
         Assert.True(again == 0, printedAgain);
