@@ -28,6 +28,9 @@ foreach (var suite in suites)
         case "image-build":
             figures.AddRange(await ImageBuildBenchmark.RunAsync(Setting("SLUICE_EXAMPLE_SERVICE", "examples/sdk/hello-service")));
             break;
+        case "service-pipeline":
+            figures.AddRange(await ServicePipelineBenchmark.RunAsync(Setting("SLUICE_REPOSITORY", "."), Setting("SLUICE_BINARY", "artifacts/sluice/sluice")));
+            break;
         case "tree":
             figures.Add(await TreeBenchmark.RunAsync());
             break;
@@ -38,7 +41,7 @@ foreach (var suite in suites)
             figures.Add(ValidateBenchmark.Run(Setting("SLUICE_BINARY", "artifacts/sluice/sluice"), Setting("SLUICE_CONFORMANCE_DIR", "../shared/conformance")));
             break;
         default:
-            Console.Error.WriteLine($"unknown suite {suite}; known: engine, engine-small, docker, sdk-cache, host, history, image-build, matrix, tree, validate");
+            Console.Error.WriteLine($"unknown suite {suite}; known: engine, engine-small, docker, sdk-cache, host, history, image-build, matrix, service-pipeline, tree, validate");
             return 2;
     }
 }

@@ -10,7 +10,7 @@ internal static class SluiceCommand
     public static string RepositoryRoot { get; } =
         typeof(SluiceCommand).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
 
-    private static string Program => Path.Combine(AppContext.BaseDirectory, "sluice");
+    public static string Program => Path.Combine(AppContext.BaseDirectory, "sluice");
 
     /// <summary>Runs <c>sluice ARGS</c> in <paramref name="directory"/> with <c>SLUICE_HOME</c> <paramref name="home"/>, for at most <paramref name="limit"/>.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string home, string directory, TimeSpan limit, params string[] args) =>
