@@ -12,7 +12,7 @@ namespace Sluice.Hosting.Caching;
 /// The workspace paths of cached TaskRuns on this machine. Claims are the directories both local
 /// backends give them under <c>$SLUICE_HOME</c> (<see cref="LocalVolumes"/>: <c>runs/RUN/claims/CLAIM</c>
 /// for a volumeClaimTemplate, <c>claims/NAMESPACE/CLAIM</c> for a named claim); inputs are digested by
-/// a <see cref="ITreeDigester"/>; outputs are reproducible layers (<see cref="LayerBuilder"/>) in the
+/// a <see cref="ITreeDigester"/>; outputs are reproducible uncompressed layers (<see cref="LayerBuilder"/>) in the
 /// blob store, whose entries are relative to the workspace, so a layer restores where it was taken.
 /// </summary>
 public sealed class WorkspaceSnapshots : IWorkspaceSnapshots
@@ -70,7 +70,10 @@ public sealed class WorkspaceSnapshots : IWorkspaceSnapshots
     public async Task<Descriptor> SaveAsync(WorkspaceLocation location, CancellationToken cancellationToken)
     {
         var (_, target) = Locate(location);
-        var layer = new LayerBuilder();
+        // Uncompressed: a hit restores by writing files, not by inflating them first, which for the
+        // binaries of a self-contained service is most of the time a hit takes (as Docker's own layer
+        // store keeps layers). Blobs stored compressed before restore all the same.
+        var layer = new LayerBuilder(new LayerOptions { Compress = false });
         var inLayer = location.Path.Length == 0 ? "/" : location.Path;
         if (new FileInfo(target).LinkTarget is { } link)
         {
