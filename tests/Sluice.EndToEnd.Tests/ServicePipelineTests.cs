@@ -74,6 +74,8 @@ public sealed partial class ServicePipelineTests(ConferenceApp app) : IClassFixt
         Assert.Equal(writes, app.Registry.CountRequests("PUT") + app.Registry.CountRequests("POST") + app.Registry.CountRequests("PATCH"));
         Assert.DoesNotContain("[build-test/", printedAgain, StringComparison.Ordinal);
         Assert.DoesNotContain("[publish/", printedAgain, StringComparison.Ordinal);
+        Assert.DoesNotContain("docker build --platform", printedAgain, StringComparison.Ordinal);
+        Assert.Equal(ConferenceApp.Services.Count, Regex.Matches(printedAgain, @"@sha256:[0-9a-f]{64}: up-to-date \(the inputs of TaskRun \S+-1-image, unchanged").Count);
         Assert.Equal(environmentCommit, await app.Environment.RevParseAsync("main", Cancel));
         Assert.Equal(ConferenceApp.Services.Count, app.Events.To("/releases").Count);
 
