@@ -29,7 +29,16 @@ internal static class ServicePipelineBenchmark
         string slowest = string.Empty;
         for (var round = 1; round <= Reruns; round++)
         {
+            // The last rerun's output, each line with the seconds since the start, to see where the time goes.
+            var transcript = new List<string>();
+            var clock = Stopwatch.StartNew();
+            app.OutputLine = round == Reruns ? line => { lock (transcript) { transcript.Add(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds,6:0.00} {line}")); } } : null;
             var rerun = await RunAllAsync(app, secrets, $"cached{round}").ConfigureAwait(false);
+            if (round == Reruns)
+            {
+                await File.WriteAllLinesAsync(TranscriptPath, transcript).ConfigureAwait(false);
+            }
+
             if (Writes(app) != writes)
             {
                 throw new InvalidOperationException($"the rerun {round} wrote to the registry: {Writes(app) - writes} requests");
@@ -53,9 +62,12 @@ internal static class ServicePipelineBenchmark
                 median.TotalSeconds,
                 "s",
                 5.0,
-                string.Create(CultureInfo.InvariantCulture, $"median of {Reruns} reruns with no new commit, nothing pushed ({median / raw.Elapsed:0.0}x one raw git clone, {raw.Elapsed.TotalSeconds:0.00} s); cold run {cold.Elapsed.TotalSeconds:0.0} s; slowest TaskRuns of the last rerun: {slowest}")),
+                string.Create(CultureInfo.InvariantCulture, $"median of {Reruns} reruns with no new commit, nothing pushed ({median / raw.Elapsed:0.0}x one raw git clone, {raw.Elapsed.TotalSeconds:0.00} s); cold run {cold.Elapsed.TotalSeconds:0.0} s; slowest TaskRuns of the last rerun: {slowest}; its output with times: {TranscriptPath}")),
         ];
     }
+
+    /// <summary>Where the last rerun's timed output goes.</summary>
+    private static string TranscriptPath => Path.Combine(Path.GetTempPath(), "sluice-bench-service-pipeline-rerun.txt");
 
     private static int Writes(ConferenceAppEnvironment app) =>
         app.Registry.CountRequests("PUT") + app.Registry.CountRequests("POST") + app.Registry.CountRequests("PATCH");

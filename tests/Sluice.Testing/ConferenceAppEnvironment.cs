@@ -58,6 +58,9 @@ public class ConferenceAppEnvironment(string repositoryRoot, string sluice) : IA
 
     public string Work => _work;
 
+    /// <summary>Gets each line sluice prints on standard output as it comes, when set.</summary>
+    public Action<string>? OutputLine { get; set; }
+
     /// <summary>Starts the servers and seeds the repositories, the registry and the advisories.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -225,7 +228,7 @@ public class ConferenceAppEnvironment(string repositoryRoot, string sluice) : IA
     public async Task<(int ExitCode, string Output)> SluiceAsync(string directory, TimeSpan limit, CancellationToken cancellationToken, params string[] args)
     {
         var environment = new Dictionary<string, string> { ["SLUICE_HOME"] = Home, ["NO_COLOR"] = "1", ["DOCKER_CONFIG"] = DockerConfig };
-        var result = await ProcessRunner.RunAsync(sluice, args, limit, cancellationToken, directory, environment);
+        var result = await ProcessRunner.RunAsync(sluice, args, limit, cancellationToken, directory, environment, OutputLine);
         return (result.ExitCode, result.Stdout + result.Stderr);
     }
 

@@ -15,7 +15,8 @@ public static class ProcessRunner
         TimeSpan timeout,
         CancellationToken cancellationToken,
         string? workingDirectory = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null,
+        Action<string>? stdoutLine = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -37,7 +38,7 @@ public static class ProcessRunner
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(limit.Token);
+        var stdout = stdoutLine is null ? process.StandardOutput.ReadToEndAsync(limit.Token) : ReadLinesAsync(process.StandardOutput, stdoutLine, limit.Token);
         var stderr = process.StandardError.ReadToEndAsync(limit.Token);
         try
         {
@@ -50,6 +51,19 @@ public static class ProcessRunner
         }
 
         return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Reads a stream to its end, handing each line to <paramref name="line"/> as it comes.</summary>
+    private static async Task<string> ReadLinesAsync(StreamReader reader, Action<string> line, CancellationToken cancellationToken)
+    {
+        var all = new System.Text.StringBuilder();
+        while (await reader.ReadLineAsync(cancellationToken) is { } next)
+        {
+            line(next);
+            all.Append(next).Append('\n');
+        }
+
+        return all.ToString();
     }
 
     /// <summary>Runs a program and returns its stdout, or throws with its stderr when it exits with another code than 0.</summary>
