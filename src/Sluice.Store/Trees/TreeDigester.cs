@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Sluice.Engine.Caching;
@@ -27,6 +28,7 @@ public sealed class TreeDigester : ITreeDigester
 
     private readonly string _stateDirectory;
     private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, Lazy<Task<TreeDigest>>> _walking = new(StringComparer.Ordinal);
 
     /// <summary>Keeps stat caches in <paramref name="stateDirectory"/> (such as <c>$SLUICE_HOME/cache/stat</c>).</summary>
     public TreeDigester(string stateDirectory, TimeProvider time)
@@ -45,7 +47,23 @@ public sealed class TreeDigester : ITreeDigester
             throw new DirectoryNotFoundException($"{root}: no such directory to digest");
         }
 
-        return Task.Run(() => Digest(root, filter, cancellationToken), cancellationToken);
+        // Two asking for one tree at once (an image and an archive of the same binaries) share one walk;
+        // whoever asks after it ended walks again.
+        var key = root + "\0" + Describe(filter);
+        var walk = _walking.GetOrAdd(key, _ => new Lazy<Task<TreeDigest>>(() => WalkOnceAsync(key, root, filter)));
+        return walk.Value.WaitAsync(cancellationToken);
+    }
+
+    private async Task<TreeDigest> WalkOnceAsync(string key, string root, TreeFilter filter)
+    {
+        try
+        {
+            return await Task.Run(() => Digest(root, filter, CancellationToken.None)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _walking.TryRemove(key, out _);
+        }
     }
 
     private TreeDigest Digest(string root, TreeFilter filter, CancellationToken cancellationToken)

@@ -144,6 +144,25 @@ public sealed class TreeDigesterTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_asking_for_one_tree_at_once_share_one_walk_and_a_later_ask_walks_again()
+    {
+        for (var i = 0; i < 2_000; i++)
+        {
+            Write($"d{i % 20}/f{i}.txt", $"content {i}");
+        }
+
+        // Files this new are inside the racy window of a digester at the present time: every walk hashes them all.
+        var digester = new TreeDigester(StateDirectory, TimeProvider.System);
+        var (first, second) = (digester.DigestAsync(Tree, TreeFilter.Default, Cancel), digester.DigestAsync(Tree, TreeFilter.Default, Cancel));
+        var together = await Task.WhenAll(first, second);
+        var later = await digester.DigestAsync(Tree, TreeFilter.Default, Cancel);
+
+        Assert.Same(together[0], together[1]);
+        Assert.NotSame(together[0], later);
+        Assert.Equal((together[0].Digest, 2_000), (later.Digest, later.FilesHashed));
+    }
+
+    [Fact]
     public async Task A_file_changed_since_is_hashed_again_even_with_its_size_and_time_put_back()
     {
         Write("a.txt", "one");
