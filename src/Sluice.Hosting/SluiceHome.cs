@@ -30,6 +30,9 @@ public sealed class SluiceHome
     /// <summary>Stat caches of tree digests, one per tree and filter.</summary>
     public string StatCaches => Path.Combine(Root, "cache", "stat");
 
+    /// <summary>The status of each cache blob when it was last read whole (<c>cache/verified</c>).</summary>
+    public string VerifiedBlobs => Path.Combine(Root, "cache", "verified");
+
     /// <summary>The configuration file in this home.</summary>
     public string ConfigurationFile => Path.Combine(Root, "sluice.yaml");
 

@@ -17,7 +17,7 @@ public static class TaskRunCaches
             return null;
         }
 
-        var index = new CacheIndex(session.Store, blobs, new CacheLeases(session.Home.CacheLeases), TimeProvider.System);
+        var index = new CacheIndex(session.Store, blobs, new CacheLeases(session.Home.CacheLeases), TimeProvider.System) { VerifiedBlobs = session.Home.VerifiedBlobs };
         var digester = new TreeDigester(session.Home.StatCaches, TimeProvider.System);
         return new TaskRunCaching(index, new WorkspaceSnapshots(session.Home.Root, digester, blobs), digester);
     }

@@ -6,8 +6,9 @@ namespace Sluice.Store.Caching;
 /// <summary>
 /// The cache index: entries in the run store (SQLite or PostgreSQL), output blobs in a blob store
 /// (<c>$SLUICE_HOME/blobs</c>, an OCI layout), and a lease per key across processes. A lookup reads
-/// every output blob back and checks its digest before it answers a hit; an entry with a missing or
-/// altered blob is removed and answered as a miss.
+/// every output blob back and checks its digest before it answers a hit, unless the blob's file has the
+/// same status (size, inode, modification and change times) as when it was last found whole
+/// (<see cref="VerifiedBlobs"/>); an entry with a missing or altered blob is removed and answered as a miss.
 /// </summary>
 public sealed partial class CacheIndex : ICacheIndex
 {
@@ -34,6 +35,16 @@ public sealed partial class CacheIndex : ICacheIndex
         _time = time;
         _snapshots = snapshots;
     }
+
+    /// <summary>
+    /// Where the status of each blob of an OCI layout was kept when a lookup last read it whole (a file per
+    /// blob), so that the next lookup of an unchanged file does not read hundreds of megabytes again; null
+    /// reads every blob at every lookup. Writing, truncating or replacing a blob changes its change time.
+    /// </summary>
+    public string? VerifiedBlobs { get; init; }
+
+    /// <summary>How long after a blob's file last changed its status is trusted; two seconds, as for input trees.</summary>
+    public TimeSpan RacyWindow { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How often a process waiting for another's lease looks again.</summary>
     public TimeSpan LeasePollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
@@ -126,6 +137,12 @@ public sealed partial class CacheIndex : ICacheIndex
         var broken = new List<Digest>();
         foreach (var output in entry.Result.Outputs)
         {
+            var stamp = VerificationStamp(output);
+            if (stamp is { Path: var stampPath, Status: var status } && File.Exists(stampPath) && await File.ReadAllTextAsync(stampPath, cancellationToken).ConfigureAwait(false) == status)
+            {
+                continue;
+            }
+
             var stream = await _blobs.OpenReadAsync(output, cancellationToken).ConfigureAwait(false);
             if (stream is null)
             {
@@ -139,6 +156,11 @@ public sealed partial class CacheIndex : ICacheIndex
                 {
                     // The stream checks size and digest at its end.
                     await stream.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+                    if (stamp is not null && stamp.Trusted && VerificationStamp(output)?.Status == stamp.Status)
+                    {
+                        Directory.CreateDirectory(Path.GetDirectoryName(stamp.Path)!);
+                        await File.WriteAllTextAsync(stamp.Path, stamp.Status, cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 catch (InvalidDataException)
                 {
@@ -149,6 +171,30 @@ public sealed partial class CacheIndex : ICacheIndex
 
         return broken;
     }
+
+    /// <summary>
+    /// Where a blob's status is kept and what it is now, when the blob is a file of a layout. A status
+    /// changed within <see cref="RacyWindow"/> of the machine's clock is not trusted, as a second change in
+    /// the same clock tick could leave it as it was.
+    /// </summary>
+    private BlobStamp? VerificationStamp(Descriptor blob)
+    {
+        if (VerifiedBlobs is null || _blobs is not Oci.Layout.OciLayout layout || Trees.FileStatus.Of(layout.BlobPath(blob.Digest)) is not { IsFile: true } status)
+        {
+            return null;
+        }
+
+        var recent = (DateTimeOffset.UtcNow - RacyWindow).ToUnixTimeMilliseconds() * 1_000_000L;
+        return new BlobStamp(Path.Combine(VerifiedBlobs, blob.Digest.Algorithm, blob.Digest.Encoded), Describe(status), status.ChangedNanoseconds < recent && status.ModifiedNanoseconds < recent);
+    }
+
+    /// <summary>What a blob's kept status says of its file: size, inode, modification and change times.</summary>
+    internal static string? DescribeBlobFile(string path) => Trees.FileStatus.Of(path) is { IsFile: true } status ? Describe(status) : null;
+
+    private static string Describe(Trees.FileStatus status) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{status.Size} {status.Inode} {status.ModifiedNanoseconds} {status.ChangedNanoseconds}");
+
+    private sealed record BlobStamp(string Path, string Status, bool Trusted);
 
     /// <summary>An entry's snapshot is there with the id it recorded; true for an entry that names none, false for one it names badly.</summary>
     private async Task<bool> SnapshotPresentAsync(CacheEntry entry, CancellationToken cancellationToken) =>
@@ -182,6 +228,10 @@ public sealed partial class CacheIndex : ICacheIndex
         foreach (var digest in await _store.DeleteCacheEntriesAsync(entries.Select(e => e.Key), cancellationToken).ConfigureAwait(false))
         {
             blobs += await _blobs.DeleteAsync(digest, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            if (VerifiedBlobs is not null && Path.Combine(VerifiedBlobs, digest.Algorithm, digest.Encoded) is var stamp && File.Exists(stamp))
+            {
+                File.Delete(stamp);
+            }
         }
 
         return (blobs, snapshots);

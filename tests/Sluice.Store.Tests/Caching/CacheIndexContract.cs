@@ -34,7 +34,7 @@ public abstract class CacheIndexContract : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _store = await OpenStoreAsync();
-        _index = new CacheIndex(_store, Blobs, new CacheLeases(Path.Combine(Scratch, "leases")), Clock);
+        _index = new CacheIndex(_store, Blobs, new CacheLeases(Path.Combine(Scratch, "leases")), Clock) { VerifiedBlobs = Path.Combine(Scratch, "verified"), RacyWindow = TimeSpan.Zero };
     }
 
     public async ValueTask DisposeAsync()
@@ -87,6 +87,46 @@ public abstract class CacheIndexContract : IAsyncLifetime
         Assert.Null(await Index.LookupAsync(Key("a"), Cancel));
         Assert.Null(await Index.InspectAsync(Key("a"), Cancel));
         Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task A_blob_altered_after_it_was_found_whole_is_read_again_and_is_a_miss()
+    {
+        var (layer, path, stamp) = await VerifiedBlobAsync();
+        Assert.True(File.Exists(stamp));
+
+        // The file system stamps times from a clock that ticks every few milliseconds: alter the blob in a
+        // later tick than the one it was read in, as the racy window does outside tests.
+        await Task.Delay(50, Cancel);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await File.WriteAllTextAsync(path, "the fake output", Cancel);
+
+        Assert.Null(await Index.LookupAsync(Key("a"), Cancel));
+        Assert.False(File.Exists(path));
+        Assert.Equal(layer.Size, "the fake output".Length);
+    }
+
+    [Fact]
+    public async Task A_kept_status_that_matches_the_file_is_trusted_without_reading_the_blob()
+    {
+        var (_, path, stamp) = await VerifiedBlobAsync();
+
+        // Forge the kept status to the altered file's: the lookup answers from the status alone, which
+        // shows that it did not read the blob (reading it would find the alteration, as above).
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await File.WriteAllTextAsync(path, "the fake output", Cancel);
+        await File.WriteAllTextAsync(stamp, CacheIndex.DescribeBlobFile(path), Cancel);
+
+        Assert.NotNull(await Index.LookupAsync(Key("a"), Cancel));
+    }
+
+    /// <summary>A blob of an entry, looked up once (the racy window is zero here), so its status is kept.</summary>
+    private async Task<(Descriptor Layer, string Path, string Stamp)> VerifiedBlobAsync()
+    {
+        var layer = await BlobAsync("the real output");
+        await Index.PutAsync(Key("a"), Result(layer), Cancel);
+        Assert.NotNull(await Index.LookupAsync(Key("a"), Cancel));
+        return (layer, Blobs.BlobPath(layer.Digest), Path.Combine(Scratch, "verified", layer.Digest.Algorithm, layer.Digest.Encoded));
     }
 
     [Fact]
