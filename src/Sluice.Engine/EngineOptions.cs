@@ -7,8 +7,9 @@ namespace Sluice.Engine;
 public sealed record EngineOptions
 {
     /// <summary>
-    /// How many TaskRuns run at once across a run; at least 8 whatever the core count, so that
-    /// timeouts behave as they would on a cluster where independent tasks start together.
+    /// How many TaskRuns run at once: across a run, or across all the runs of engines that share their
+    /// slots (the runs of one sluice command); at least 8 whatever the core count, so that timeouts
+    /// behave as they would on a cluster where independent tasks start together.
     /// </summary>
     public int Concurrency { get; init; } = 8;
 

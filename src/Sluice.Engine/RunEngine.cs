@@ -20,16 +20,29 @@ public sealed class RunEngine
     private readonly PipelineRunRunner _pipelineRuns;
     private readonly TimeProvider _time;
     private readonly IExecutor _executor;
+    private readonly SemaphoreSlim _slots;
 
     /// <summary>Makes an engine; with <paramref name="caching"/>, TaskRuns that opt in are cached (<see cref="EngineOptions.Cache"/>).</summary>
-    public RunEngine(IExecutor executor, ITaskResolver resolver, IRunObserver observer, EngineOptions options, TimeProvider? time = null, IRunNames? names = null, TaskRunCaching? caching = null)
+    /// <param name="executor">Where steps run.</param>
+    /// <param name="resolver">Finds what runs refer to.</param>
+    /// <param name="observer">Told of every change.</param>
+    /// <param name="options">How runs run.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="names">Names runs and children.</param>
+    /// <param name="caching">The cache, or null to cache nothing.</param>
+    /// <param name="slots">
+    /// Bounds how many TaskRuns run at once. Engines that share it share the bound, as the runs of one
+    /// sluice command do; without it the engine has its own of <see cref="EngineOptions.Concurrency"/>.
+    /// </param>
+    public RunEngine(IExecutor executor, ITaskResolver resolver, IRunObserver observer, EngineOptions options, TimeProvider? time = null, IRunNames? names = null, TaskRunCaching? caching = null, SemaphoreSlim? slots = null)
     {
         _options = options with { Concurrency = Math.Max(1, options.Concurrency) };
         _names = names ?? RandomRunNames.Instance;
         _time = time ?? TimeProvider.System;
         _executor = executor;
+        _slots = slots ?? new SemaphoreSlim(_options.Concurrency);
         _taskRuns = new TaskRunRunner(executor, resolver, observer, _time, _options, caching);
-        _pipelineRuns = new PipelineRunRunner(_taskRuns, resolver, observer, _time, _options, _names, new SemaphoreSlim(_options.Concurrency));
+        _pipelineRuns = new PipelineRunRunner(_taskRuns, resolver, observer, _time, _options, _names, _slots);
     }
 
     /// <summary>Gives a run its name (from generateName), uid, namespace and creation time.</summary>
@@ -79,6 +92,28 @@ public sealed class RunEngine
 
     private async Task<TaskRun> RunTaskRunAsync(TaskRun taskRun, CancellationToken cancellationToken)
     {
-        return await _taskRuns.RunAsync(new TaskRunInvocation { TaskRun = taskRun, RunUid = taskRun.Metadata.Uid! }, cancellationToken).ConfigureAwait(false);
+        // A TaskRun of its own takes a slot as a pipeline's does, so that a bound shared by several runs
+        // holds for all of them. Cancelled while it waits, it still runs, to be recorded as cancelled.
+        var acquired = false;
+        try
+        {
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            acquired = true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        try
+        {
+            return await _taskRuns.RunAsync(new TaskRunInvocation { TaskRun = taskRun, RunUid = taskRun.Metadata.Uid! }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (acquired)
+            {
+                _slots.Release();
+            }
+        }
     }
 }

@@ -58,6 +58,7 @@ public sealed class LocalSession : IAsyncDisposable
         Configuration = configuration;
         _executor = new Lazy<IExecutor>(executor);
         EngineOptions = engineOptions;
+        TaskRunSlots = new SemaphoreSlim(Math.Max(1, engineOptions.Concurrency));
     }
 
     /// <summary>The state directory.</summary>
@@ -77,6 +78,12 @@ public sealed class LocalSession : IAsyncDisposable
 
     /// <summary>The run history.</summary>
     public RunStore Store { get; }
+
+    /// <summary>
+    /// Bounds how many TaskRuns run at once across all the runs of this session (<see cref="EngineOptions.Concurrency"/>),
+    /// so that runs started together share the limit rather than each having its own.
+    /// </summary>
+    public SemaphoreSlim TaskRunSlots { get; }
 
     /// <summary>Runs the opening found abandoned by a dead sluice process and marked failed.</summary>
     public IReadOnlyList<UnfinishedRun> Abandoned { get; private set; } = [];
@@ -159,7 +166,7 @@ public sealed class LocalSession : IAsyncDisposable
 
     /// <summary>An engine for runs of this session.</summary>
     public RunEngine CreateEngine(ITaskResolver resolver, IRunObserver observer) =>
-        new(Executor, resolver, observer, EngineOptions);
+        new(Executor, resolver, observer, EngineOptions, slots: TaskRunSlots);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -171,6 +178,7 @@ public sealed class LocalSession : IAsyncDisposable
 
         await Store.DisposeAsync().ConfigureAwait(false);
         await Owner.DisposeAsync().ConfigureAwait(false);
+        TaskRunSlots.Dispose();
     }
 
     /// <summary>

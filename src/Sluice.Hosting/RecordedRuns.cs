@@ -60,7 +60,7 @@ public static class RecordedRuns
                 var observer = new CompositeRunObserver(logs, recorder, display);
                 var engine = caching is null || cache == CacheMode.Off
                     ? session.CreateEngine(recording, observer)
-                    : new RunEngine(session.Executor, recording, observer, session.EngineOptions with { Cache = cache }, caching: caching);
+                    : new RunEngine(session.Executor, recording, observer, session.EngineOptions with { Cache = cache }, caching: caching, slots: session.TaskRunSlots);
                 return await engine.RunAsync(prepared, cancelled.Token).ConfigureAwait(false);
             }
             finally

@@ -39,6 +39,8 @@ public sealed partial class TaskRunRunner
             }
 
             plan = _planner.Plan(spec, run, invocation.ClaimName ?? OwnClaims(run));
+            // Cancelled before it began (while it waited for a slot): no sandbox, no step.
+            token.ThrowIfCancellationRequested();
             images = resolvedImages ?? await ResolveImagesAsync(plan, token).ConfigureAwait(false);
         }
         catch (TaskRunFailure failure)

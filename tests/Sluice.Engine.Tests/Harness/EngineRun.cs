@@ -45,6 +45,9 @@ public sealed class EngineRun
     /// <summary>Which TaskRuns are cached, as <c>--cache</c> and <c>--no-cache</c> set it.</summary>
     public CacheMode CacheMode { get; init; } = CacheMode.Annotated;
 
+    /// <summary>TaskRun slots shared with other harnesses, as the runs of one sluice command share them; null for the engine's own.</summary>
+    public SemaphoreSlim? Slots { get; init; }
+
     /// <summary>The custom tasks a <c>taskRef: {apiVersion, kind}</c> finds.</summary>
     public IReadOnlyList<ICustomTask> CustomTasks { get; init; } = [];
 
@@ -71,7 +74,7 @@ public sealed class EngineRun
         var run = resources.Runs.Single().Resource;
         var observer = new Collector();
         var options = new EngineOptions { Concurrency = Concurrency, Cache = CacheMode };
-        var engine = new RunEngine(Executor, new CustomTaskResolver(new ResourceSetResolver(resources), CustomTasks), observer, options, Time, new FixedRunNames(), Caching);
+        var engine = new RunEngine(Executor, new CustomTaskResolver(new ResourceSetResolver(resources), CustomTasks), observer, options, Time, new FixedRunNames(), Caching, Slots);
         var running = engine.RunAsync(engine.Prepare(run), cancellationToken);
         if (Time is { } time)
         {
