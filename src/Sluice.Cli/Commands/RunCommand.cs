@@ -18,7 +18,7 @@ using Sluice.Model.Runs;
 namespace Sluice.Cli.Commands;
 
 /// <summary><c>sluice run</c>: runs the TaskRuns and PipelineRuns of files, or a Pipeline or Task by name.</summary>
-internal static class RunCommand
+internal static partial class RunCommand
 {
     private static readonly Argument<string[]> FilesArgument = CommonOptions.Files("YAML files or directories with the runs and the Tasks, Pipelines and objects they use");
     private static readonly Option<string?> Pipeline = new("--pipeline") { Description = "Start a run of the Pipeline with this name instead of the runs in the files" };
@@ -33,12 +33,13 @@ internal static class RunCommand
     private static readonly Option<bool> Cache = new("--cache") { Description = "Cache every TaskRun, as if the run had the annotation sluice.dev/cache: \"true\" (a Task that says \"false\" stays uncached)" };
     private static readonly Option<bool> NoCache = new("--no-cache") { Description = "Cache no TaskRun, whatever the annotations say: every step runs and nothing is stored" };
     private static readonly Option<string?> ChangedSince = new("--changed-since") { Description = "Run only the runs whose sluice.dev/paths annotation names a file the Git repository of the current directory changed since this revision (runs without it always run)" };
+    private static readonly Option<bool> Sequential = new("--sequential") { Description = "Start each run of the files only when the one before it has ended, in the files' order (by default all start at once, as on Tekton)" };
 
     public static Command Create()
     {
         var command = new Command("run", "Run the TaskRuns and PipelineRuns in FILES, or a Pipeline or Task by name, showing each task and step live.\n\nExamples:\n  sluice run examples/hello-world/\n  sluice run --pipeline build -p revision=main -w source=emptyDir pipeline.yaml\n  sluice run --task echo -p message=hi --executor host task.yaml\n  sluice run --changed-since origin/main .tekton/")
         {
-            FilesArgument, Pipeline, TaskName, Params, Workspaces, Timeout, Executor, Network, Concurrency, Namespace, Cache, NoCache, ChangedSince,
+            FilesArgument, Pipeline, TaskName, Params, Workspaces, Timeout, Executor, Network, Concurrency, Namespace, Cache, NoCache, ChangedSince, Sequential,
             CommonOptions.Config, CommonOptions.ImageMap, CommonOptions.Quiet, CommonOptions.NoColor,
         };
         command.SetAction(ExecuteAsync);
@@ -102,7 +103,7 @@ internal static class RunCommand
         return selected.ToImmutable();
     }
 
-    /// <summary>Checks the selected runs as <c>sluice run</c> does, then runs and records each; returns the exit code.</summary>
+    /// <summary>Checks the selected runs as <c>sluice run</c> does, then runs and records them all at once (one after another with <c>--sequential</c>); returns the exit code.</summary>
     internal static async Task<int> StartAsync(ParseResult parse, ImmutableArray<SelectedRun> runs, ResourceSet resources, DefinitionVersion? definition, CancellationToken cancellationToken, ImmutableArray<KeyValuePair<string, string>> pinnedImages = default)
     {
         var color = CommonOptions.ColorOnStderr(parse);
@@ -166,37 +167,10 @@ internal static class RunCommand
                 await Console.Error.WriteLineAsync($"warning: the cache is not usable ({cacheError}); every TaskRun runs and nothing is stored").ConfigureAwait(false);
             }
 
-            var failed = false;
-            foreach (var run in runs)
-            {
-                var outcome = await RunOneAsync(session, ResolverFor(run), run.Resource, terminal, parse.GetValue(CommonOptions.Quiet), definition, cache, caching, cancellationToken).ConfigureAwait(false);
-                failed |= outcome != "True";
-            }
-
-            return failed ? ExitCodes.RunFailed : ExitCodes.Success;
+            var sequential = parse.GetResult(Sequential) is not null && parse.GetValue(Sequential);
+            var succeeded = await RunAllAsync(session, runs, ResolverFor, terminal, parse.GetValue(CommonOptions.Quiet), sequential, definition, cache, caching, cancellationToken).ConfigureAwait(false);
+            return succeeded ? ExitCodes.Success : ExitCodes.RunFailed;
         }
-    }
-
-    private static async Task<string> RunOneAsync(LocalSession session, ITaskResolver resolver, IResource resource, Terminal terminal, bool quiet, DefinitionVersion? definition, CacheMode cache, TaskRunCaching? caching, CancellationToken cancellationToken)
-    {
-        using var renderer = new LiveRenderer(terminal, showLogs: !quiet);
-        var prepared = await session.PrepareAsync(resource, cancellationToken).ConfigureAwait(false);
-        var storeWarned = 0;
-        var finished = await session.RunAsync(resolver, prepared, renderer, definition, cache, caching, e =>
-        {
-            if (Interlocked.Exchange(ref storeWarned, 1) == 0)
-            {
-                Console.Error.WriteLine($"warning: the run history could not be written ({e.Message}); the run goes on");
-            }
-        }, cancellationToken).ConfigureAwait(false);
-        renderer.Complete();
-        Summary.Print(terminal, finished, renderer.Progress, LogFiles.DirectoryOf(session.Home, prepared.Metadata.Uid!));
-        return finished switch
-        {
-            PipelineRun p => p.Status?.Conditions.FirstOrDefault()?.Status ?? "False",
-            TaskRun t => t.Status?.Conditions.FirstOrDefault()?.Status ?? "False",
-            _ => "False",
-        };
     }
 
     private static ImmutableArray<SelectedRun> SelectRuns(ParseResult parse, ResourceSet resources, DiagnosticBag diagnostics)

@@ -7,36 +7,37 @@ namespace Sluice.Cli.Rendering;
 
 /// <summary>
 /// Shows a run as it happens: every task and step with its state and duration, and the steps' logs
-/// prefixed by task and step. On a terminal the state is a live block under the scrolling logs; on
-/// plain output every change is one line.
+/// prefixed by task and step. On a terminal the state is a section of the live block under the
+/// scrolling logs; on plain output every change is one line. When several runs run at once, each line
+/// starts with the name of its run.
 /// </summary>
-public sealed class LiveRenderer : IRunObserver, IDisposable
+public sealed class LiveRenderer : IRunObserver
 {
-    private static readonly string[] Spinner = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+    private readonly LiveBlock _block;
     private readonly Terminal _terminal;
     private readonly bool _showLogs;
+    private readonly string _prefix;
     private readonly RunProgress _progress = new();
     private readonly ConcurrentDictionary<(string TaskRun, string Container), List<byte>> _partial = new();
     private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
-    private readonly Timer? _ticker;
-    private int _blockLines;
     private bool _finished;
 
-    /// <summary>Makes a renderer.</summary>
-    /// <param name="terminal">Where to write.</param>
+    /// <summary>Makes a renderer that shows its run in <paramref name="block"/>.</summary>
+    /// <param name="block">The live block of the command's terminal.</param>
     /// <param name="showLogs">Whether to stream step logs.</param>
-    public LiveRenderer(Terminal terminal, bool showLogs)
+    /// <param name="runLabel">What starts each line when several runs share the terminal (the run's name), or null for none.</param>
+    public LiveRenderer(LiveBlock block, bool showLogs, string? runLabel = null)
     {
-        _terminal = terminal;
+        ArgumentNullException.ThrowIfNull(block);
+        _block = block;
+        _terminal = block.Terminal;
         _showLogs = showLogs;
-        if (terminal.IsInteractive)
-        {
-            _ticker = new Timer(_ => Redraw(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
-        }
+        _prefix = runLabel is null ? string.Empty : _terminal.Paint(runLabel, Tint.Bold) + " | ";
+        block.Add(this);
     }
 
-    /// <summary>What the renderer knows; used for the final summary.</summary>
-    internal RunProgress Progress => _progress;
+    /// <summary>Whether the run has started and not completed, so that it has a section in the block.</summary>
+    internal bool IsLive => !_finished && _progress.Name.Length > 0;
 
     /// <inheritdoc />
     public ValueTask OnEventAsync(RunEvent runEvent, CancellationToken cancellationToken)
@@ -74,7 +75,7 @@ public sealed class LiveRenderer : IRunObserver, IDisposable
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Stops the live block and flushes partial log lines.</summary>
+    /// <summary>Takes the run's section out of the live block and flushes partial log lines.</summary>
     public void Complete()
     {
         lock (_terminal.Sync)
@@ -83,20 +84,35 @@ public sealed class LiveRenderer : IRunObserver, IDisposable
             {
                 if (bytes.Count > 0)
                 {
-                    ClearBlock();
+                    _block.Clear();
                     WriteLine(taskRun, container, [.. bytes]);
                     bytes.Clear();
                 }
             }
 
-            ClearBlock();
+            _block.Remove(this);
             _finished = true;
             _terminal.Flush();
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _ticker?.Dispose();
+    /// <summary>Prints the summary of the finished run in one piece, each line prefixed as the run's other lines are.</summary>
+    /// <param name="run">The run with its final status.</param>
+    /// <param name="logDirectory">Where its logs are.</param>
+    internal void PrintSummary(Model.IResource run, string logDirectory)
+    {
+        var text = Summary.Format(_terminal, run, _progress, logDirectory);
+        if (_prefix.Length > 0)
+        {
+            text = string.Concat(text.Split('\n')[..^1].Select(line => _prefix + line + "\n"));
+        }
+
+        lock (_terminal.Sync)
+        {
+            _block.Write(text);
+            _terminal.Flush();
+        }
+    }
 
     private void OnPipelineRun(PipelineRunUpdated updated)
     {
@@ -262,7 +278,7 @@ public sealed class LiveRenderer : IRunObserver, IDisposable
 
                     if (buffer.Count > 64 * 1024)
                     {
-                        ClearBlock();
+                        _block.Clear();
                         WriteLine(output.TaskRunName, output.Container, [.. buffer]);
                         buffer.Clear();
                     }
@@ -270,7 +286,7 @@ public sealed class LiveRenderer : IRunObserver, IDisposable
                     break;
                 }
 
-                ClearBlock();
+                _block.Clear();
                 if (buffer.Count > 0)
                 {
                     buffer.AddRange(data[..newline]);
@@ -291,7 +307,7 @@ public sealed class LiveRenderer : IRunObserver, IDisposable
     {
         var label = _labels.GetValueOrDefault(taskRun, _progress.Kind == "TaskRun" ? string.Empty : taskRun);
         var step = container.StartsWith("step-", StringComparison.Ordinal) ? container[5..] : container;
-        _terminal.Write(_terminal.Paint($"[{Prefix(label, step)}]", Tint.Cyan) + " ");
+        _terminal.Write(_prefix + _terminal.Paint($"[{Prefix(label, step)}]", Tint.Cyan) + " ");
         if (line.Length > 0 && line[^1] == '\r')
         {
             line = line[..^1];
@@ -305,7 +321,7 @@ public sealed class LiveRenderer : IRunObserver, IDisposable
     {
         if (_partial.TryGetValue((taskRun, container), out var bytes) && bytes.Count > 0)
         {
-            ClearBlock();
+            _block.Clear();
             WriteLine(taskRun, container, [.. bytes]);
             bytes.Clear();
         }
@@ -313,57 +329,15 @@ public sealed class LiveRenderer : IRunObserver, IDisposable
 
     private static string Prefix(string label, string step) => label.Length == 0 ? step : $"{label}/{step}";
 
-    private void Announce(string line)
+    private void Announce(string line) => _block.Write(_prefix + line + "\n");
+
+    /// <summary>Appends the run's section of the live block: its header and its latest tasks; returns the lines appended.</summary>
+    internal int AppendSection(StringBuilder block, DateTimeOffset now, string frame, int width, int tasks)
     {
-        ClearBlock();
-        _terminal.Write(line + "\n");
-        Draw();
-    }
-
-    private void Redraw()
-    {
-        lock (_terminal.Sync)
-        {
-            if (_finished || _progress.Name.Length == 0)
-            {
-                return;
-            }
-
-            ClearBlock();
-            Draw();
-            _terminal.Flush();
-        }
-    }
-
-    private void ClearBlock()
-    {
-        if (_blockLines > 0)
-        {
-            _terminal.Write($"\e[{_blockLines}F\e[J");
-            _blockLines = 0;
-        }
-    }
-
-    private void Draw()
-    {
-        if (!_terminal.IsInteractive || _finished || _progress.Name.Length == 0)
-        {
-            if (!_terminal.IsInteractive)
-            {
-                _terminal.Flush();
-            }
-
-            return;
-        }
-
-        var now = DateTimeOffset.UtcNow;
-        var frame = Spinner[(int)(now.ToUnixTimeMilliseconds() / 100 % Spinner.Length)];
-        var block = new StringBuilder();
-        var width = _terminal.Width - 1;
         var total = Durations.Format((_progress.Finished ?? now) - _progress.Started);
         block.Append(Fit($"{frame} {_progress.Kind} {_progress.Name}  {total}", width)).Append('\n');
         var lines = 1;
-        foreach (var task in _progress.Tasks.TakeLast(Math.Max(3, Console.WindowHeight / 2)))
+        foreach (var task in _progress.Tasks.TakeLast(tasks))
         {
             string state;
             if (task.SkipReason is not null)
@@ -387,8 +361,7 @@ public sealed class LiveRenderer : IRunObserver, IDisposable
             lines++;
         }
 
-        _terminal.Write(block.ToString());
-        _blockLines = lines;
+        return lines;
     }
 
     private static string Pad(string text) => text.Length >= 16 ? text : text.PadRight(16);

@@ -8,8 +8,8 @@ namespace Sluice.Cli.Rendering;
 /// <summary>The last lines of a run: outcome in Tekton's words, what failed and why, results, where the logs are.</summary>
 public static class Summary
 {
-    /// <summary>Prints the summary of a finished run.</summary>
-    internal static void Print(Terminal terminal, IResource run, RunProgress progress, string logDirectory)
+    /// <summary>The summary of a finished run, as lines that each end with a newline.</summary>
+    internal static string Format(Terminal terminal, IResource run, RunProgress progress, string logDirectory)
     {
         var condition = run switch
         {
@@ -54,11 +54,7 @@ public static class Summary
         }
 
         text.Append("  ").Append(terminal.Paint($"logs: {logDirectory}", Tint.Dim)).Append('\n');
-        lock (terminal.Sync)
-        {
-            terminal.Write(text.ToString());
-            terminal.Flush();
-        }
+        return text.ToString();
     }
 
     private static string Shorten(ParamValue value)
