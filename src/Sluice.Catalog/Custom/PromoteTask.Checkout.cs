@@ -121,13 +121,23 @@ public sealed partial class PromoteTask
             return code == 0 ? await HeadAsync(cancellationToken).ConfigureAwait(false) : throw new CatalogTaskFailure("PromotionFailed", $"git commit of {file} failed: {stderr.Trim()}");
         }
 
-        public async Task PushAsync(string branch, CancellationToken cancellationToken)
+        /// <summary>Pushes HEAD to <paramref name="branch"/>; false when the remote rejects it because the branch has commits the clone lacks.</summary>
+        public async Task<bool> TryPushAsync(string branch, CancellationToken cancellationToken)
         {
             var (code, _, stderr) = await git.RunAsync(directory, ["push", "--quiet", "origin", $"HEAD:refs/heads/{branch}"], cancellationToken).ConfigureAwait(false);
-            if (code != 0)
+            if (code == 0)
             {
-                throw new CatalogTaskFailure(Reason(stderr), $"git push to {Display} branch {branch} failed: {stderr.Trim()}");
+                return true;
             }
+
+            // git's words for a branch that moved on: "! [rejected] HEAD -> main (fetch first)" or
+            // "(non-fast-forward)", and the server's "cannot lock ref" when another push updates it that instant.
+            if (stderr.Contains("(fetch first)", StringComparison.Ordinal) || stderr.Contains("(non-fast-forward)", StringComparison.Ordinal) || stderr.Contains("cannot lock ref", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            throw new CatalogTaskFailure(Reason(stderr), $"git push to {Display} branch {branch} failed: {stderr.Trim()}");
         }
 
         /// <summary>git's message read as unreachable or refused credentials; anything else (a rejected push, a missing repository) is the promotion's failure.</summary>

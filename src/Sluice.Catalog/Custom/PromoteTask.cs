@@ -14,6 +14,9 @@ namespace Sluice.Catalog.Custom;
 /// </summary>
 public sealed partial class PromoteTask(CatalogServices services) : CatalogCustomTask(services)
 {
+    /// <summary>How many times a promotion starts again when the branch moved on between its clone and its push.</summary>
+    private const int PushAttempts = 10;
+
     /// <inheritdoc />
     public override string Kind => "Promote";
 
@@ -26,6 +29,8 @@ public sealed partial class PromoteTask(CatalogServices services) : CatalogCusto
             home and never printed. Only the values' characters change, so comments and layout stay. The commit goes
             straight to the branch (mode direct) or to a new branch promote/SERVICE-VERSION (mode branch) for review.
             When the file has the values already, nothing is committed or pushed and the outcome is up-to-date.
+            A push the remote rejects because the branch moved on (another service promoted at the same time)
+            starts again from the branch's new head, up to 10 times.
             """,
         Params =
         [
@@ -66,21 +71,35 @@ public sealed partial class PromoteTask(CatalogServices services) : CatalogCusto
         }
 
         using var git = new GitCommand(Services.Scratch, credentials);
-        var clone = Path.Combine(Services.Scratch, "sluice-promote-" + Guid.NewGuid().ToString("N"));
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await PromoteAsync(context, request, new Checkout(git, clone, request.Repository), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (Directory.Exists(clone))
+            var clone = Path.Combine(Services.Scratch, "sluice-promote-" + Guid.NewGuid().ToString("N"));
+            try
             {
-                Directory.Delete(clone, recursive: true);
+                if (await PromoteAsync(context, request, new Checkout(git, clone, request.Repository), cancellationToken).ConfigureAwait(false) is { } outcome)
+                {
+                    return outcome;
+                }
             }
+            finally
+            {
+                if (Directory.Exists(clone))
+                {
+                    Directory.Delete(clone, recursive: true);
+                }
+            }
+
+            if (attempt == PushAttempts)
+            {
+                throw new CatalogTaskFailure("PromotionFailed", $"the branch moved on between clone and push {PushAttempts} times; something else pushes to it without pause");
+            }
+
+            await context.Log.WriteLineAsync("the branch moved on since the clone (another promotion pushed first): starting again from its new head", cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task<CustomTaskOutcome> PromoteAsync(CustomTaskContext context, Request request, Checkout checkout, CancellationToken cancellationToken)
+    /// <summary>Clones, edits, commits and pushes; null when the push was rejected because the branch moved on meanwhile.</summary>
+    private static async Task<CustomTaskOutcome?> PromoteAsync(CustomTaskContext context, Request request, Checkout checkout, CancellationToken cancellationToken)
     {
         var target = request.Mode == "branch" ? $"promote/{request.Service}-{request.Version}" : request.Branch;
         await checkout.ValidateBranchAsync(target, cancellationToken).ConfigureAwait(false);
@@ -108,7 +127,11 @@ public sealed partial class PromoteTask(CatalogServices services) : CatalogCusto
 
         var commit = await checkout.CommitAsync(request.File, request.CommitMessage, request.Author, cancellationToken).ConfigureAwait(false);
         await context.Log.WriteLineAsync($"committed {commit}: {request.Subject}", cancellationToken).ConfigureAwait(false);
-        await checkout.PushAsync(target, cancellationToken).ConfigureAwait(false);
+        if (!await checkout.TryPushAsync(target, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
         await context.Log.WriteLineAsync($"pushed {commit} to {checkout.Display} branch {target}", cancellationToken).ConfigureAwait(false);
         return Outcome(commit, "committed", target, $"{request.Service} {request.Version} promoted: {commit} on branch {target}");
     }

@@ -102,6 +102,56 @@ public sealed partial class PromoteTaskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Four_services_promoted_at_once_by_one_sluice_run_all_land_on_the_branch()
+    {
+        // The runs of one sluice run run at once, as on Tekton: every push but the first of a round finds
+        // the branch moved on, and the task starts again from its new head.
+        var before = await _repository.RevParseAsync("main", Cancel);
+        (string Service, string Path, string Value)[] settings =
+        [
+            ("agenda", "agenda.image.tag", "1.5.0"),
+            ("digest", "agenda.image.digest", "sha256:2222"),
+            ("scale", "agenda.replicas", "5"),
+            ("chart", "conferenceApp.chart.version", "1.0.0"),
+        ];
+        var file = Path.Combine(_work, "four.yaml");
+        await File.WriteAllTextAsync(file, Secret(Password) + string.Concat(settings.Select(s => $$"""
+
+            ---
+            apiVersion: tekton.dev/v1
+            kind: PipelineRun
+            metadata:
+              name: promote-{{s.Service}}
+            spec:
+              pipelineSpec:
+                workspaces: [{name: git-auth}]
+                tasks:
+                  - name: promote
+                    taskRef: {apiVersion: sluice.dev/v1, kind: Promote}
+                    params:
+                      - {name: repository, value: "{{_repository.Url}}"}
+                      - {name: file, value: production/values.yaml}
+                      - {name: set, value: ["{{s.Path}}={{s.Value}}"]}
+                      - {name: service, value: {{s.Service}}}
+                      - {name: version, value: 1.5.0}
+                    workspaces: [{name: basic-auth, workspace: git-auth}]
+              workspaces:
+                - name: git-auth
+                  secret: {secretName: environments-auth}
+            """)), Cancel);
+
+        var (code, output) = await SluiceProcess.RunAsync(Home, "run", file);
+
+        Assert.True(code == 0, output);
+        var clone = await CloneAsync("main");
+        Assert.Equal("4", await GitAsync(clone, "rev-list", "--count", $"{before}..HEAD"));
+        var values = await File.ReadAllTextAsync(Path.Combine(clone, "production", "values.yaml"), Cancel);
+        Assert.Equal(
+            Values.Replace("tag: 1.4.0 #", "tag: \"1.5.0\" #", StringComparison.Ordinal).Replace("sha256:1111", "sha256:2222", StringComparison.Ordinal).Replace("replicas: 3", "replicas: \"5\"", StringComparison.Ordinal).Replace("version: 0.9.0", "version: \"1.0.0\"", StringComparison.Ordinal),
+            values);
+    }
+
+    [Fact]
     public async Task An_unreachable_repository_fails_with_GitUnreachable_and_a_wrong_password_with_GitAuthenticationFailed()
     {
         var closed = await PromoteAsync($"http://127.0.0.1:{ClosedPort()}/environments.git", "direct");
@@ -129,14 +179,8 @@ public sealed partial class PromoteTaskTests : IAsyncLifetime
     private async Task<PromoteRun> PromoteAsync(string url, string mode, string password = Password, string author = "Sluice <sluice@localhost>")
     {
         var file = Path.Combine(_work, "pipelinerun.yaml");
-        await File.WriteAllTextAsync(file, $$"""
-            apiVersion: v1
-            kind: Secret
-            metadata:
-              name: environments-auth
-            type: Opaque
-            stringData:
-              .git-credentials: http://{{Credentials.UserName}}:{{password}}@127.0.0.1:{{_server.Port}}
+        await File.WriteAllTextAsync(file, Secret(password) + $$"""
+
             ---
             apiVersion: tekton.dev/v1
             kind: PipelineRun
@@ -169,6 +213,17 @@ public sealed partial class PromoteTaskTests : IAsyncLifetime
         var results = ResultLine().Matches(output).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["value"].Value.TrimEnd('\r'));
         return new PromoteRun(code, output, results);
     }
+
+    /// <summary>The Secret <c>environments-auth</c> with the server's credentials, as a YAML document.</summary>
+    private string Secret(string password) => $$"""
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: environments-auth
+        type: Opaque
+        stringData:
+          .git-credentials: http://{{Credentials.UserName}}:{{password}}@127.0.0.1:{{_server.Port}}
+        """;
 
     /// <summary>A clone of one branch of the server's repository on disk, made with the host's git alone.</summary>
     private async Task<string> CloneAsync(string branch)
