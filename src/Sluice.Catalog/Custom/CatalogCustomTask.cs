@@ -127,12 +127,12 @@ public abstract class CatalogCustomTask(CatalogServices services) : ICustomTask
         return CustomTaskOutcome.Success(results.ToImmutableDictionary(r => r.Key, r => ParamValue.Of(r.Value), StringComparer.Ordinal), message(results));
     }
 
-    /// <summary>Remembers a success's string results under the key, for <see cref="RecallPublishedAsync"/>.</summary>
-    protected static async ValueTask<CustomTaskOutcome> RememberAsync(CustomTaskContext context, Digest key, CustomTaskOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>Remembers a success's string results under the key, for <see cref="RecallPublishedAsync"/>; returns the outcome. A null key remembers nothing.</summary>
+    protected static async ValueTask<CustomTaskOutcome> RememberAsync(CustomTaskContext context, Digest? key, CustomTaskOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(outcome);
-        if (outcome.Succeeded && context.Cache is { } cache)
+        if (key is not null && outcome.Succeeded && context.Cache is { } cache)
         {
             var results = outcome.Results.Where(r => r.Value.Type == ParamType.String).ToImmutableDictionary(r => r.Key, r => r.Value.StringValue, StringComparer.Ordinal);
             await cache.RememberAsync(key, results, cancellationToken).ConfigureAwait(false);

@@ -18,7 +18,13 @@ public sealed partial class DockerfileBuildTask
     /// <summary>The digest of the build's inputs; null when the run caches nothing or a base image cannot be identified.</summary>
     private async Task<Oci.Digest?> KeyAsync(CustomTaskContext context, DockerfileBuild build, RegistryClient registry, CancellationToken cancellationToken)
     {
-        if (context.Cache is not { } cache || BaseImages(await File.ReadAllTextAsync(build.Dockerfile, cancellationToken).ConfigureAwait(false), build.BuildArgs) is not { } images)
+        if (context.Cache is not { } cache)
+        {
+            return null;
+        }
+
+        var dockerfile = await File.ReadAllBytesAsync(build.Dockerfile, cancellationToken).ConfigureAwait(false);
+        if (BaseImages(Encoding.UTF8.GetString(dockerfile), build.BuildArgs) is not { } images)
         {
             return null;
         }
@@ -26,7 +32,7 @@ public sealed partial class DockerfileBuildTask
         var inputs = new List<KeyValuePair<string, string>>
         {
             KeyValuePair.Create("context", (await cache.DigestTreeAsync(build.Context, await IgnoredAsync(build.Context, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).ToString()),
-            KeyValuePair.Create("dockerfile", Oci.Digest.Sha256(await File.ReadAllBytesAsync(build.Dockerfile, cancellationToken).ConfigureAwait(false)).ToString()),
+            KeyValuePair.Create("dockerfile", Oci.Digest.Sha256(dockerfile).ToString()),
         };
         foreach (var image in images.Distinct(StringComparer.Ordinal))
         {
@@ -67,7 +73,8 @@ public sealed partial class DockerfileBuildTask
     /// <summary>A local image's id, else the digest its registry gives; null when neither knows it.</summary>
     private static async Task<string?> IdentifyAsync(string image, RegistryClient registry, CancellationToken cancellationToken)
     {
-        if (OciReference.Parse(image, out _) is { Digest: { } pinned })
+        var reference = OciReference.Parse(image, out _);
+        if (reference is { Digest: { } pinned })
         {
             return pinned.ToString();
         }
@@ -89,7 +96,7 @@ public sealed partial class DockerfileBuildTask
             // Not on this machine: the registry's digest names it.
         }
 
-        return OciReference.Parse(image, out _) is { } reference
+        return reference is not null
             ? (await registry.HeadManifestAsync(reference, cancellationToken).ConfigureAwait(false))?.Digest.ToString()
             : null;
     }

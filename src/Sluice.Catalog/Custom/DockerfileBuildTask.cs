@@ -88,7 +88,7 @@ public sealed partial class DockerfileBuildTask(CatalogServices services) : Cata
             var succeeded = CustomTaskOutcome.Success(
                 Results(("IMAGE_URL", build.Destination.ToString()), ("IMAGE_DIGEST", digest), ("IMAGE_REF", reference), ("outcome", outcome.ToResult())),
                 $"{reference} ({build.Platforms.Length} platforms, {outcome.ToResult()})");
-            return key is null ? succeeded : await RememberAsync(context, key, succeeded, cancellationToken).ConfigureAwait(false);
+            return await RememberAsync(context, key, succeeded, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

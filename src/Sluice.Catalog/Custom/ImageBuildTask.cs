@@ -99,7 +99,7 @@ public sealed class ImageBuildTask(CatalogServices services) : CatalogCustomTask
             var outcome = CustomTaskOutcome.Success(
                 Results(("IMAGE_URL", destination.ToString()), ("IMAGE_DIGEST", digest), ("IMAGE_REF", $"{destination}@{digest}")),
                 $"{destination}@{digest} ({request.Platforms.Length} platforms, {summary})");
-            return key is null ? outcome : await RememberAsync(context, key, outcome, cancellationToken).ConfigureAwait(false);
+            return await RememberAsync(context, key, outcome, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException e)
         {

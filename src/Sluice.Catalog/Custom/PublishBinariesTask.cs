@@ -95,7 +95,7 @@ public sealed class PublishBinariesTask(CatalogServices services) : CatalogCusto
             var succeeded = CustomTaskOutcome.Success(
                 Results(("ARTIFACT_URI", result.Repository.ToString()), ("ARTIFACT_DIGEST", result.Index.Digest.ToString()), ("artifact-ref", reference), ("outcome", outcome)),
                 $"{name}: {reference} ({result.Platforms.Length} platforms, {outcome})");
-            return key is null ? succeeded : await RememberAsync(context, key, succeeded, cancellationToken).ConfigureAwait(false);
+            return await RememberAsync(context, key, succeeded, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
