@@ -33,6 +33,9 @@ public sealed class SluiceHome
     /// <summary>The status of each cache blob when it was last read whole (<c>cache/verified</c>).</summary>
     public string VerifiedBlobs => Path.Combine(Root, "cache", "verified");
 
+    /// <summary>What compressing image layers gave, by the tar's diff ID: <c>sluice image build</c> sends a layer the registry has only once.</summary>
+    public string LayerDigests => Path.Combine(Root, "cache", "layers");
+
     /// <summary>The configuration file in this home.</summary>
     public string ConfigurationFile => Path.Combine(Root, "sluice.yaml");
 

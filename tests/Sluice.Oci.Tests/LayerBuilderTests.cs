@@ -44,6 +44,30 @@ public sealed class LayerBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task DigestAsync_gives_the_diff_id_and_size_that_writing_the_layer_gives()
+    {
+        var builder = new LayerBuilder().AddDirectory(MakeTree("t", DateTime.UtcNow), "app");
+
+        var (diffId, size) = await builder.DigestAsync(Cancel);
+        var (layer, _) = await WriteAsync(builder);
+
+        Assert.Equal((layer.DiffId, layer.UncompressedSize), (diffId, size));
+    }
+
+    [Fact]
+    public async Task A_filtered_directory_keeps_the_entries_taken_with_their_parents_and_offers_every_child()
+    {
+        var tree = MakeTree("t", DateTime.UtcNow);
+        var offered = new List<string>();
+
+        var (_, bytes) = await WriteAsync(new LayerBuilder(new LayerOptions { Compress = false })
+            .AddDirectory(tree, "/app", path => { offered.Add(path); return path is "sub/deep.txt" or "bin/run"; }));
+
+        Assert.Equal(["app/", "app/bin/", "app/bin/run", "app/sub/", "app/sub/deep.txt"], (await ReadEntriesAsync(bytes)).Select(e => e.Name));
+        Assert.Equal(["bin", "bin/run", "data.txt", "sub", "sub/deep.txt", "sub/link"], offered.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Entries_are_sorted_with_parents_first_fixed_owner_time_and_modes()
     {
         var time = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);

@@ -9,7 +9,8 @@ namespace Sluice.Catalog.Custom;
 
 /// <summary>
 /// <c>ImageBuild</c>: a multi-platform image of published binaries, without a daemon: each platform's
-/// directory is one reproducible layer on the base image of that platform, read from its registry, and the
+/// directory becomes reproducible layers (for a .NET publish output the runtime, the packages and the
+/// application apart) on the base image of that platform, read from its registry, and the
 /// images and their index are pushed by digest only (the <c>Release</c> task writes tags).
 /// </summary>
 public sealed class ImageBuildTask(CatalogServices services) : CatalogCustomTask(services)
@@ -22,9 +23,11 @@ public sealed class ImageBuildTask(CatalogServices services) : CatalogCustomTask
     {
         Description = """
             A multi-platform container image of published binaries, built without a daemon and pushed by digest.
-            Each platform's directory (binaries/RID, as `dotnet publish -r RID -o binaries/RID` writes it) becomes one
-            reproducible layer on the base image's image for that platform, read from its registry. The same files give
-            the same digests wherever and whenever they are built. Nothing is tagged: the Release task does that.
+            Each platform's directory (binaries/RID, as `dotnet publish -r RID -o binaries/RID` writes it) becomes
+            reproducible layers on the base image's image for that platform, read from its registry: the .NET runtime and
+            the NuGet packages its deps.json lists apart from the application, so a change to the application sends only its
+            own layer. The same files give the same digests wherever and whenever they are built. Nothing is tagged: the
+            Release task does that.
             """,
         Params =
         [
@@ -85,7 +88,11 @@ public sealed class ImageBuildTask(CatalogServices services) : CatalogCustomTask
         var progress = new List<string>();
         try
         {
-            var builder = new ImageBuilder(registry, scratch) { Progress = line => { lock (progress) { progress.Add(line); } } };
+            var builder = new ImageBuilder(registry, scratch)
+            {
+                Progress = line => { lock (progress) { progress.Add(line); } },
+                Memo = context.Cache is { } cache ? new CustomTaskLayerMemo(cache) : null,
+            };
             var result = await builder.BuildAsync(request, cancellationToken).ConfigureAwait(false);
             foreach (var line in progress)
             {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
+using Sluice.Hosting;
 using Sluice.Oci;
 using Sluice.Oci.Building;
 using Sluice.Oci.Distribution;
@@ -104,7 +105,11 @@ internal static class ImageCommand
         using var registry = new RegistryClient(new RegistryClientOptions { Credentials = credentials });
         try
         {
-            var builder = new ImageBuilder(registry, scratch) { Progress = line => Console.Error.WriteLine(line) };
+            var builder = new ImageBuilder(registry, scratch)
+            {
+                Progress = line => Console.Error.WriteLine(line),
+                Memo = new DirectoryLayerMemo(SluiceHome.FromEnvironment().LayerDigests),
+            };
             var result = await builder.BuildAsync(request, cancellationToken).ConfigureAwait(false);
             var digest = result.Index.Descriptor.Digest;
             if (destination.Tag is { } tag && OciReference.NamesTag(parse.GetValue(Push)!))

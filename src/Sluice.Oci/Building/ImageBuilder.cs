@@ -52,6 +52,14 @@ public sealed record ImageBuildRequest
     /// than the optimal one for somewhat more bytes. One level gives one digest for the same files.
     /// </summary>
     public CompressionLevel CompressionLevel { get; init; } = CompressionLevel.Fastest;
+
+    /// <summary>
+    /// Whether a platform's directory that is a <c>dotnet publish</c> output is split by
+    /// <see cref="DotnetLayers"/>: the .NET runtime and the NuGet packages in layers of their own below
+    /// the application's files, so that a change to the application leaves them as they were. On by
+    /// default; off, or for any other directory, the files make one layer.
+    /// </summary>
+    public bool SplitDotnetLayers { get; init; } = true;
 }
 
 /// <summary>What a build pushed.</summary>
@@ -62,9 +70,11 @@ public sealed record ImageBuildResult(OciContent Index, ImmutableArray<Descripto
 
 /// <summary>
 /// Builds images without a daemon: for each platform, the base image's manifest and configuration are
-/// read from its registry, one reproducible layer (<see cref="LayerBuilder"/>: sorted entries, fixed
-/// times, owners and modes) is made of the platform's directory, and the configuration is the base's with
-/// the request's settings over it. Base layers are mounted from the base repository when it is in the
+/// read from its registry, reproducible layers (<see cref="LayerBuilder"/>: sorted entries, fixed
+/// times, owners and modes) are made of the platform's directory (one, or for a .NET publish output the
+/// runtime, the packages and the application, see <see cref="ImageBuildRequest.SplitDotnetLayers"/>), and
+/// the configuration is the base's with the request's settings over it. With a <see cref="Memo"/>, a layer
+/// whose tar was compressed before and whose blob the destination has is neither compressed nor sent again. Base layers are mounted from the base repository when it is in the
 /// same registry, else copied through; every blob and manifest the destination already has is left as
 /// it is. The same files and settings give the same digests wherever and whenever they are built.
 /// </summary>
@@ -84,6 +94,9 @@ public sealed class ImageBuilder
 
     /// <summary>Called with a line of progress for each step of the build.</summary>
     public Action<string>? Progress { get; init; }
+
+    /// <summary>What compressing layers gave before, or null to compress every layer each time.</summary>
+    public ILayerMemo? Memo { get; init; }
 
     /// <summary>Builds and pushes every platform's image and the index of them, by digest.</summary>
     /// <exception cref="InvalidOperationException">The base image lacks a platform asked for, or cannot be read.</exception>
@@ -119,15 +132,64 @@ public sealed class ImageBuilder
             blobs[layer.Digest] = await CopyBlobAsync(request.Base.Repository, request.Destination, layer, cancellationToken);
         }
 
+        var added = new List<(string Name, Layer Layer)>();
+        foreach (var (name, builder) in Layers(request, source))
+        {
+            added.Add((name, await AddLayerAsync(request, builder, blobs, cancellationToken)));
+        }
+
+        var config = OciContent.Create(Configure(baseConfig, added, request, platform));
+        blobs[config.Descriptor.Digest] = await _registry.PushBlobAsync(request.Destination, config, cancellationToken);
+        // Docker's layer type names the same bytes as OCI's: the image is written as OCI throughout.
+        var baseLayers = baseManifest.Layers.Select(l => l.MediaType == MediaTypes.DockerLayerGzip ? l with { MediaType = MediaTypes.LayerGzip } : l);
+        var manifest = OciContent.Create(new ImageManifest { Config = config.Descriptor, Layers = [.. baseLayers, .. added.Select(a => a.Layer.Descriptor)] });
+        await PushManifestOnceAsync(request.Destination, manifest, cancellationToken);
+        var layers = string.Join(", ", added.Select(a => $"{a.Name} {a.Layer.Descriptor.Digest} ({a.Layer.Descriptor.Size} bytes, {Describe(blobs[a.Layer.Descriptor.Digest])})"));
+        Progress?.Invoke($"{platform}: {layers} on {baseManifest.Layers.Length} base layers; image {manifest.Descriptor.Digest}");
+        return manifest.Descriptor with { Platform = baseConfig.Platform with { OsFeatures = [] } };
+    }
+
+    /// <summary>The new layers of a platform, lowest first, each with what it holds.</summary>
+    private static List<(string Name, LayerBuilder Builder)> Layers(ImageBuildRequest request, PlatformSource source)
+    {
+        var options = new LayerOptions { ModificationTime = request.Created, CompressionLevel = request.CompressionLevel };
+        var parts = request.SplitDotnetLayers ? DotnetLayers.Of(source.Directory) : [];
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var layers = new List<(string Name, LayerBuilder Builder)>();
+        foreach (var part in parts)
+        {
+            var files = part.Files.Where(taken.Add).ToHashSet(StringComparer.Ordinal);
+            layers.Add((part.Name, new LayerBuilder(options).AddDirectory(source.Directory, request.Target, files.Contains)));
+        }
+
+        layers.Add((parts.IsEmpty ? "files" : "application", new LayerBuilder(options).AddDirectory(source.Directory, request.Target, path => !taken.Contains(path))));
+        return layers;
+    }
+
+    /// <summary>
+    /// Gives the destination one new layer: recalled when the memo knows its tar's blob and the registry
+    /// has it, else compressed to the scratch directory, pushed unless present, and remembered.
+    /// </summary>
+    private async Task<Layer> AddLayerAsync(ImageBuildRequest request, LayerBuilder builder, ConcurrentDictionary<Digest, BlobPushOutcome> blobs, CancellationToken cancellationToken)
+    {
+        if (Memo is { } memo)
+        {
+            var (diffId, size) = await builder.DigestAsync(cancellationToken);
+            if (await memo.RecallAsync(diffId, request.CompressionLevel, cancellationToken) is { } known
+                && await _registry.HeadBlobAsync(request.Destination, known.Digest, cancellationToken) == known.Size)
+            {
+                blobs[known.Digest] = BlobPushOutcome.AlreadyPresent;
+                return new Layer(known, diffId, size);
+            }
+        }
+
         var layerPath = Path.Combine(_scratch, $"layer-{Guid.NewGuid():N}.tar.gz");
         try
         {
             Layer added;
             await using (var file = File.Create(layerPath))
             {
-                added = await new LayerBuilder(new LayerOptions { ModificationTime = request.Created, CompressionLevel = request.CompressionLevel })
-                    .AddDirectory(source.Directory, request.Target)
-                    .WriteAsync(file, cancellationToken);
+                added = await builder.WriteAsync(file, cancellationToken);
             }
 
             await using (var content = File.OpenRead(layerPath))
@@ -135,14 +197,12 @@ public sealed class ImageBuilder
                 blobs[added.Descriptor.Digest] = await _registry.PushBlobAsync(request.Destination, added.Descriptor, content, cancellationToken);
             }
 
-            var config = OciContent.Create(Configure(baseConfig, added, request, platform));
-            blobs[config.Descriptor.Digest] = await _registry.PushBlobAsync(request.Destination, config, cancellationToken);
-            // Docker's layer type names the same bytes as OCI's: the image is written as OCI throughout.
-            var baseLayers = baseManifest.Layers.Select(l => l.MediaType == MediaTypes.DockerLayerGzip ? l with { MediaType = MediaTypes.LayerGzip } : l);
-            var manifest = OciContent.Create(new ImageManifest { Config = config.Descriptor, Layers = [.. baseLayers, added.Descriptor] });
-            await PushManifestOnceAsync(request.Destination, manifest, cancellationToken);
-            Progress?.Invoke($"{platform}: layer {added.Descriptor.Digest} ({added.Descriptor.Size} bytes, {Describe(blobs[added.Descriptor.Digest])}) on {baseManifest.Layers.Length} base layers; image {manifest.Descriptor.Digest}");
-            return manifest.Descriptor with { Platform = baseConfig.Platform with { OsFeatures = [] } };
+            if (Memo is { } remember)
+            {
+                await remember.RememberAsync(added.DiffId, request.CompressionLevel, added.Descriptor, cancellationToken);
+            }
+
+            return added;
         }
         finally
         {
@@ -179,7 +239,7 @@ public sealed class ImageBuilder
         return (manifest, config);
     }
 
-    private static ImageConfig Configure(ImageConfig baseConfig, Layer added, ImageBuildRequest request, Platform platform)
+    private static ImageConfig Configure(ImageConfig baseConfig, List<(string Name, Layer Layer)> added, ImageBuildRequest request, Platform platform)
     {
         var settings = baseConfig.Config ?? new ContainerConfig();
         var env = settings.Env.ToList();
@@ -208,8 +268,8 @@ public sealed class ImageBuilder
                 User = request.User ?? settings.User,
                 Labels = labels.Count == 0 ? null : labels,
             },
-            RootFs = baseConfig.RootFs with { DiffIds = [.. baseConfig.RootFs.DiffIds, added.DiffId] },
-            History = [.. baseConfig.History, new HistoryEntry { Created = request.Created, CreatedBy = $"sluice image build: {request.Target}", Comment = "files of " + platform }],
+            RootFs = baseConfig.RootFs with { DiffIds = [.. baseConfig.RootFs.DiffIds, .. added.Select(a => a.Layer.DiffId)] },
+            History = [.. baseConfig.History, .. added.Select(a => new HistoryEntry { Created = request.Created, CreatedBy = $"sluice image build: {request.Target}", Comment = $"{a.Name} of {platform}" })],
         };
     }
 

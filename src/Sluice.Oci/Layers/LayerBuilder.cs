@@ -53,15 +53,23 @@ public sealed class LayerBuilder
     /// Adds a directory's tree under <paramref name="target"/> (such as <c>/app</c>): files, directories
     /// and symlinks (kept as links, never followed). A later entry for the same path replaces an earlier one.
     /// </summary>
-    public LayerBuilder AddDirectory(string source, string target = "/")
+    public LayerBuilder AddDirectory(string source, string target = "/") => AddDirectory(source, target, _ => true);
+
+    /// <summary>
+    /// Adds the entries of a directory's tree that <paramref name="include"/> takes, given each path
+    /// relative to the directory ('/'-separated); a directory left out is still added as the parent of
+    /// an entry taken below it, and its children are offered either way.
+    /// </summary>
+    public LayerBuilder AddDirectory(string source, string target, Func<string, bool> include)
     {
+        ArgumentNullException.ThrowIfNull(include);
         var root = NormalizePath(target);
         if (root.Length > 0)
         {
             AddEntry(root, new Entry(TarEntryType.Directory, ExecutableMode, null, null, null));
         }
 
-        AddTree(new DirectoryInfo(source), root);
+        AddTree(new DirectoryInfo(source), root, "", include);
         return this;
     }
 
@@ -118,13 +126,7 @@ public sealed class LayerBuilder
         await using (gzip)
         {
             await using var tarBytes = new HashingWriteStream(gzip ?? (Stream)compressed);
-            await using (var tar = new TarWriter(tarBytes, TarEntryFormat.Ustar, leaveOpen: true))
-            {
-                foreach (var (path, entry) in _entries)
-                {
-                    await WriteEntryAsync(tar, path, entry, cancellationToken);
-                }
-            }
+            await WriteEntriesAsync(tarBytes, cancellationToken);
 
             await tarBytes.FlushAsync(cancellationToken);
             diffId = tarBytes.Digest();
@@ -136,6 +138,17 @@ public sealed class LayerBuilder
             ? new Descriptor { MediaType = MediaTypes.LayerGzip, Digest = compressed.Digest(), Size = compressed.Written }
             : new Descriptor { MediaType = MediaTypes.Layer, Digest = diffId, Size = uncompressedSize };
         return new Layer(descriptor, diffId, uncompressedSize);
+    }
+
+    /// <summary>
+    /// The diff ID and size of the layer's tar without writing it anywhere: what <see cref="WriteAsync"/>
+    /// would give as <see cref="Layer.DiffId"/>, at the cost of reading the files once, uncompressed.
+    /// </summary>
+    public async Task<(Digest DiffId, long Size)> DigestAsync(CancellationToken cancellationToken)
+    {
+        await using var tarBytes = new HashingWriteStream(Stream.Null);
+        await WriteEntriesAsync(tarBytes, cancellationToken);
+        return (tarBytes.Digest(), tarBytes.Written);
     }
 
     /// <summary>The size of the blocks <see cref="CompressAsync"/> feeds the compressor.</summary>
@@ -173,6 +186,15 @@ public sealed class LayerBuilder
 
         await destination.FlushAsync(cancellationToken);
         return new Layer(new Descriptor { MediaType = MediaTypes.LayerGzip, Digest = compressed.Digest(), Size = compressed.Written }, diffId, uncompressedSize);
+    }
+
+    private async Task WriteEntriesAsync(Stream tarBytes, CancellationToken cancellationToken)
+    {
+        await using var tar = new TarWriter(tarBytes, TarEntryFormat.Ustar, leaveOpen: true);
+        foreach (var (path, entry) in _entries)
+        {
+            await WriteEntryAsync(tar, path, entry, cancellationToken);
+        }
     }
 
     private async Task WriteEntryAsync(TarWriter tar, string path, Entry entry, CancellationToken cancellationToken)
@@ -214,21 +236,30 @@ public sealed class LayerBuilder
         }
     }
 
-    private void AddTree(DirectoryInfo directory, string prefix)
+    private void AddTree(DirectoryInfo directory, string prefix, string relative, Func<string, bool> include)
     {
         foreach (var item in directory.EnumerateFileSystemInfos())
         {
             var path = prefix.Length == 0 ? item.Name : $"{prefix}/{item.Name}";
+            var itemRelative = relative.Length == 0 ? item.Name : $"{relative}/{item.Name}";
+            var taken = include(itemRelative);
             if (item.LinkTarget is { } link)
             {
-                AddEntry(path, new Entry(TarEntryType.SymbolicLink, LinkMode, null, null, link));
+                if (taken)
+                {
+                    AddEntry(path, new Entry(TarEntryType.SymbolicLink, LinkMode, null, null, link));
+                }
             }
             else if (item is DirectoryInfo child)
             {
-                AddEntry(path, new Entry(TarEntryType.Directory, ExecutableMode, null, null, null));
-                AddTree(child, path);
+                if (taken)
+                {
+                    AddEntry(path, new Entry(TarEntryType.Directory, ExecutableMode, null, null, null));
+                }
+
+                AddTree(child, path, itemRelative, include);
             }
-            else
+            else if (taken)
             {
                 AddEntry(path, new Entry(TarEntryType.RegularFile, ModeOf((FileInfo)item), item.FullName, null, null));
             }

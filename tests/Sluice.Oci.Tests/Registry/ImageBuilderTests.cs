@@ -73,6 +73,54 @@ public sealed class ImageBuilderTests : IClassFixture<OpenRegistry>, IDisposable
     }
 
     [Fact]
+    public async Task A_dotnet_publish_gets_its_runtime_in_a_layer_below_the_application_and_a_change_to_the_application_compresses_and_sends_only_its_layer()
+    {
+        var baseRepository = await PushBaseAsync("dotnet/base");
+        var destination = new OciRepository(_server.Host, "dotnet/app");
+        var checkout = DotnetCheckout("dotnet-app");
+        var memo = new CountingMemo(new DirectoryLayerMemo(_directory.Combine("memo")));
+
+        var first = await BuildAsync(baseRepository, destination, checkout, memo);
+        var afterFirst = (memo.Recalled, memo.Remembered);
+        var firstManifest = JsonNode.Parse(await Skopeo.RawAsync($"{destination}@{first.Images[0].Digest}", Cancel))!["layers"]!.AsArray();
+        foreach (var platform in new[] { "amd64", "arm64" })
+        {
+            File.AppendAllText(Path.Combine(checkout, platform, "App.dll"), "changed\n");
+        }
+
+        var second = await BuildAsync(baseRepository, destination, checkout, memo);
+
+        Assert.Equal(3, firstManifest.Count);
+        var runtime = await PullLayerAsync(destination, firstManifest[1]!);
+        Assert.Equal(["app", "app/System.Private.CoreLib.dll", "app/libcoreclr.so"], runtime);
+        var application = await PullLayerAsync(destination, firstManifest[2]!);
+        Assert.Equal(["app", "app/App", "app/App.deps.json", "app/App.dll", "app/data", "app/data/message.txt"], application);
+        var secondManifest = JsonNode.Parse(await Skopeo.RawAsync($"{destination}@{second.Images[0].Digest}", Cancel))!["layers"]!.AsArray();
+        Assert.Equal((string?)firstManifest[1]!["digest"], (string?)secondManifest[1]!["digest"]);
+        Assert.NotEqual((string?)firstManifest[2]!["digest"], (string?)secondManifest[2]!["digest"]);
+        Assert.Equal((0, 4), afterFirst);
+        Assert.Equal((2, 6), (memo.Recalled, memo.Remembered));
+        var uploaded = second.Blobs.Where(b => b.Value == BlobPushOutcome.Uploaded).Select(b => b.Key).ToHashSet();
+        Assert.Equal(4, uploaded.Count);
+        Assert.Contains(Digest.Parse((string)secondManifest[2]!["digest"]!), uploaded);
+    }
+
+    [Fact]
+    public async Task A_layer_the_memo_knows_but_the_destination_lacks_is_compressed_and_sent_again_to_the_same_digest()
+    {
+        var baseRepository = await PushBaseAsync("memo/base");
+        var checkout = DotnetCheckout("memo-app");
+        var memo = new CountingMemo(new DirectoryLayerMemo(_directory.Combine("memo")));
+        var one = await BuildAsync(baseRepository, new OciRepository(_server.Host, "memo/one"), checkout, memo);
+
+        var two = await BuildAsync(baseRepository, new OciRepository(_server.Host, "memo/two"), checkout, memo);
+
+        Assert.Equal(one.Index.Descriptor.Digest, two.Index.Descriptor.Digest);
+        Assert.Equal(4, memo.Recalled);
+        Assert.Equal(6, two.Blobs.Count(b => b.Value == BlobPushOutcome.Uploaded));
+    }
+
+    [Fact]
     public async Task A_platform_the_base_image_lacks_is_refused_naming_the_platforms_it_has()
     {
         var baseRepository = await PushBaseAsync("missing/base");
@@ -103,8 +151,77 @@ public sealed class ImageBuilderTests : IClassFixture<OpenRegistry>, IDisposable
         return repository;
     }
 
-    private Task<ImageBuildResult> BuildAsync(OciRepository baseRepository, OciRepository destination, string checkout) =>
-        new ImageBuilder(_client, _directory.Combine("scratch")).BuildAsync(Request(baseRepository, destination, checkout), Cancel);
+    private Task<ImageBuildResult> BuildAsync(OciRepository baseRepository, OciRepository destination, string checkout, ILayerMemo? memo = null) =>
+        new ImageBuilder(_client, _directory.Combine("scratch")) { Memo = memo }.BuildAsync(Request(baseRepository, destination, checkout), Cancel);
+
+    /// <summary>A checkout of a .NET publish per platform: a deps file naming two runtime files, beside the application's.</summary>
+    private string DotnetCheckout(string name)
+    {
+        var root = Checkout(name, DateTime.UtcNow);
+        foreach (var platform in new[] { "amd64", "arm64" })
+        {
+            var directory = Path.Combine(root, platform);
+            File.WriteAllText(Path.Combine(directory, "App"), "apphost " + platform);
+            File.WriteAllText(Path.Combine(directory, "App.dll"), "application\n");
+            File.WriteAllText(Path.Combine(directory, "System.Private.CoreLib.dll"), "corelib " + platform);
+            File.WriteAllText(Path.Combine(directory, "libcoreclr.so"), "coreclr " + platform);
+            File.Delete(Path.Combine(directory, "hello"));
+            File.WriteAllText(Path.Combine(directory, "App.deps.json"), $$"""
+                {
+                  "targets": {
+                    ".NETCoreApp,Version=v10.0/linux-{{platform}}": {
+                      "App/1.0.0": { "runtime": { "App.dll": {} } },
+                      "runtimepack.Microsoft.NETCore.App.Runtime.linux-{{platform}}/10.0.0": {
+                        "runtime": { "System.Private.CoreLib.dll": {} },
+                        "native": { "libcoreclr.so": {} }
+                      }
+                    }
+                  },
+                  "libraries": {
+                    "App/1.0.0": { "type": "project" },
+                    "runtimepack.Microsoft.NETCore.App.Runtime.linux-{{platform}}/10.0.0": { "type": "runtimepack" }
+                  }
+                }
+                """);
+        }
+
+        return root;
+    }
+
+    private async Task<List<string>> PullLayerAsync(OciRepository repository, JsonNode layer)
+    {
+        var bytes = new MemoryStream();
+        await _client.PullBlobAsync(repository, new Descriptor { MediaType = MediaTypes.LayerGzip, Digest = Digest.Parse((string)layer["digest"]!), Size = (long)layer["size"]! }, bytes, Cancel);
+        return await ReadLayerAsync(bytes.ToArray());
+    }
+
+    /// <summary>A memo that counts what it gave back and what it was told.</summary>
+    private sealed class CountingMemo(ILayerMemo inner) : ILayerMemo
+    {
+        private int _recalled;
+        private int _remembered;
+
+        public int Recalled => _recalled;
+
+        public int Remembered => _remembered;
+
+        public async Task<Descriptor?> RecallAsync(Digest diffId, System.IO.Compression.CompressionLevel level, CancellationToken cancellationToken)
+        {
+            var known = await inner.RecallAsync(diffId, level, cancellationToken);
+            if (known is not null)
+            {
+                Interlocked.Increment(ref _recalled);
+            }
+
+            return known;
+        }
+
+        public Task RememberAsync(Digest diffId, System.IO.Compression.CompressionLevel level, Descriptor compressed, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _remembered);
+            return inner.RememberAsync(diffId, level, compressed, cancellationToken);
+        }
+    }
 
     private static ImageBuildRequest Request(OciRepository baseRepository, OciRepository destination, string checkout) => new()
     {
