@@ -3,7 +3,7 @@
 // variant as Tekton YAML, or runs one for a service on the engine embedded in Sluice.Hosting, with the Tasks
 // and custom tasks of Sluice's catalog. Sluice's packages come from the local feed examples/sdk/pack.sh fills.
 //
-//   dotnet run build.cs -- yaml                     main, pull-request and feature-branch as one YAML stream
+//   dotnet run build.cs -- yaml                     main, pull-request, feature-branch and dockerfile as one YAML stream
 //   dotnet run build.cs -- yaml feature-branch      one variant
 //   dotnet run build.cs -- pull-request --help      a variant's params
 //   dotnet run build.cs -- pull-request --repository-url http://git.example/conference-app.git \
@@ -42,6 +42,7 @@ var variants = new Dictionary<string, ServicePipelineOptions>
     ["main"] = ServicePipelineOptions.Main,
     ["pull-request"] = ServicePipelineOptions.PullRequest,
     ["feature-branch"] = ServicePipelineOptions.FeatureBranch,
+    ["dockerfile"] = ServicePipelineOptions.Dockerfile,
 };
 
 switch (args)

@@ -8,14 +8,14 @@ namespace Sluice.Cli.Tests.Examples;
 
 /// <summary>
 /// The conference app's service pipelines in C# (examples/conference-app/pipelines) against their Tekton YAML in
-/// <c>.tekton/</c>: the same model as the files (main, pull request and feature branch), and valid for
+/// <c>.tekton/</c>: the same model as the files (main, pull request, feature branch and Dockerfile), and valid for
 /// <c>sluice validate</c> against the catalog's Tasks and custom tasks, with a run of agenda-service.
 /// </summary>
 public sealed class ConferencePipelineTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("sluice-conference-pipelines-").FullName;
 
-    public static TheoryData<string> Variants => ["main", "pull-request", "feature-branch"];
+    public static TheoryData<string> Variants => ["main", "pull-request", "feature-branch", "dockerfile"];
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
@@ -48,6 +48,17 @@ public sealed class ConferencePipelineTests : IDisposable
         var built = ServicePipeline.FeatureBranch().Build();
 
         Assert.Equal(ConferencePipelineFiles.Canonical(expected), ConferencePipelineFiles.Canonical(built));
+    }
+
+    [Fact]
+    public void The_dockerfile_pipeline_in_csharp_is_the_model_of_dockerfile_service_pipeline_yaml()
+    {
+        var expected = ConferencePipelineFiles.Read("dockerfile-service-pipeline.yaml");
+
+        var built = ServicePipeline.Dockerfile().Build();
+
+        Assert.Equal(ConferencePipelineFiles.Canonical(expected), ConferencePipelineFiles.Canonical(built));
+        Assert.Equal(["clone", "version", "build-test", "audit", "image", "chart", "release", "notify", "promote"], built.Spec.Tasks.Select(t => t.Name));
     }
 
     [Theory]
@@ -108,6 +119,7 @@ public sealed class ConferencePipelineTests : IDisposable
         "main" => ServicePipeline.MainBranch(),
         "pull-request" => ServicePipeline.PullRequest(),
         "feature-branch" => ServicePipeline.FeatureBranch(),
+        "dockerfile" => ServicePipeline.Dockerfile(),
         _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, "no such variant"),
     };
 
@@ -120,11 +132,15 @@ public sealed class ConferencePipelineTests : IDisposable
             .Param("service", "agenda-service")
             .Workspace(new WorkspaceBinding { Name = "source", VolumeClaimTemplate = new PersistentVolumeClaim() })
             .ClaimWorkspace("nuget-cache", "nuget");
-        if (variant != "pull-request")
+        if (variant is "main" or "feature-branch")
         {
             run.Param("project", "agenda-service/src/AgendaService.csproj")
-                .Param("entrypoint", "/app/AgendaService")
-                .Param("values-key", "agendaService")
+                .Param("entrypoint", "/app/AgendaService");
+        }
+
+        if (variant != "pull-request")
+        {
+            run.Param("values-key", "agendaService")
                 .Param("registry", "registry.example/conference-app");
         }
 

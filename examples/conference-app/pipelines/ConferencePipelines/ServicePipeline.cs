@@ -4,8 +4,8 @@ namespace Sluice.Examples.ConferenceApp.Pipelines;
 
 /// <summary>
 /// The service pipeline of the conference application, for one service of the monorepo, made of Sluice's
-/// catalog: the same Pipeline as <c>.tekton/service-pipeline.yaml</c> and <c>.tekton/pull-request-pipeline.yaml</c>,
-/// and a feature-branch variant, all from one composition:
+/// catalog: the same Pipelines as <c>.tekton/service-pipeline.yaml</c>, <c>pull-request-pipeline.yaml</c>,
+/// <c>feature-branch-pipeline.yaml</c> and <c>dockerfile-service-pipeline.yaml</c>, all from one composition:
 /// <code>
 /// PipelineDefinition main = ServicePipeline.MainBranch().Build();
 /// string yaml = ServicePipeline.FeatureBranch().ToYaml();
@@ -25,6 +25,12 @@ public static class ServicePipeline
     /// <c>REGISTRY/feature</c> tagged with that version only, and no Git tag or promotion.
     /// </summary>
     public static PipelineBuilder FeatureBranch() => Create(ServicePipelineOptions.FeatureBranch);
+
+    /// <summary>
+    /// Every change to main of a service built from its Dockerfile: the main pipeline with the image from
+    /// <c>docker build</c> of the service's directory, and no separate binaries.
+    /// </summary>
+    public static PipelineBuilder Dockerfile() => Create(ServicePipelineOptions.Dockerfile);
 
     /// <summary>The service pipeline that <paramref name="options"/> describe, to build, change or write as YAML.</summary>
     /// <param name="options">Its name, variant and repository path.</param>

@@ -21,37 +21,7 @@ internal sealed partial class ServicePipelineComposer
             .Param("sbom", $".sluice/{_service}.cdx.json")
             .Workspace("source", _source)
             .Workspace("advisories", _advisoriesDirectory));
-        var publish = _pipeline.Task("publish", CatalogTasks.Named("dotnet-publish"), t => t
-            .RunAfter(buildTest)
-            .Param("project", _project)
-            .Param("sources", _service)
-            .Param("output", Binaries)
-            .Param("version", versionNumber)
-            .Param("source-date-epoch", epoch)
-            .Workspace("source", _source)
-            .Workspace("nuget-cache", _nugetCache));
-        var image = _pipeline.Task("image", CatalogTasks.Custom("ImageBuild"), t => t
-            .Param("image", $"{Repository}/{_service}")
-            .Param("base", _baseImage)
-            .Param("binaries", Binaries)
-            .Param("entrypoint", [_entrypoint])
-            .Param("labels", [
-                $"org.opencontainers.image.version={versionNumber}",
-                $"org.opencontainers.image.revision={commit}",
-                $"org.opencontainers.image.title={_service}",
-            ])
-            .Param("source-date-epoch", epoch)
-            .RunAfter(publish)
-            .Workspace("source", _source)
-            .Workspace("dockerconfig", _dockerConfig));
-        var binaries = _pipeline.Task("binaries", CatalogTasks.Custom("PublishBinaries"), t => t
-            .RunAfter(publish)
-            .Param("repository", $"{Repository}/{_service}-binaries")
-            .Param("name", _service)
-            .Param("binaries", Binaries)
-            .Param("source-date-epoch", epoch)
-            .Workspace("source", _source)
-            .Workspace("dockerconfig", _dockerConfig));
+        var (image, binaries) = BuildsDockerfile ? (DockerfileImage(buildTest, epoch), null) : DaemonlessImage(buildTest, versionNumber, commit, epoch);
         var chart = _pipeline.Task("chart", CatalogTasks.Custom("HelmChart"), t => t
             .Param("chart", _chart)
             .Param("registry", $"{Repository}/charts/{_service}")
@@ -89,19 +59,71 @@ internal sealed partial class ServicePipelineComposer
         }
     }
 
+    /// <summary>The binaries of each runtime, published first, then layered into the image and published on their own.</summary>
+    private (PipelineTaskBuilder Image, PipelineTaskBuilder? Binaries) DaemonlessImage(PipelineTaskBuilder buildTest, string versionNumber, string commit, string epoch)
+    {
+        var publish = _pipeline.Task("publish", CatalogTasks.Named("dotnet-publish"), t => t
+            .RunAfter(buildTest)
+            .Param("project", _project)
+            .Param("sources", _service)
+            .Param("output", Binaries)
+            .Param("version", versionNumber)
+            .Param("source-date-epoch", epoch)
+            .Workspace("source", _source)
+            .Workspace("nuget-cache", _nugetCache));
+        var image = _pipeline.Task("image", CatalogTasks.Custom("ImageBuild"), t => t
+            .Param("image", $"{Repository}/{_service}")
+            .Param("base", _baseImage)
+            .Param("binaries", Binaries)
+            .Param("entrypoint", [_entrypoint])
+            .Param("labels", [
+                $"org.opencontainers.image.version={versionNumber}",
+                $"org.opencontainers.image.revision={commit}",
+                $"org.opencontainers.image.title={_service}",
+            ])
+            .Param("source-date-epoch", epoch)
+            .RunAfter(publish)
+            .Workspace("source", _source)
+            .Workspace("dockerconfig", _dockerConfig));
+        var binaries = _pipeline.Task("binaries", CatalogTasks.Custom("PublishBinaries"), t => t
+            .RunAfter(publish)
+            .Param("repository", $"{Repository}/{_service}-binaries")
+            .Param("name", _service)
+            .Param("binaries", Binaries)
+            .Param("source-date-epoch", epoch)
+            .Workspace("source", _source)
+            .Workspace("dockerconfig", _dockerConfig));
+        return (image, binaries);
+    }
+
+    /// <summary>The image of <c>docker build</c> of the service's directory, once per platform.</summary>
+    private PipelineTaskBuilder DockerfileImage(PipelineTaskBuilder buildTest, string epoch) =>
+        _pipeline.Task("image", CatalogTasks.Custom("DockerfileBuild"), t => t
+            .RunAfter(buildTest)
+            .Param("image", $"{Repository}/{_service}")
+            .Param("context", _service)
+            .Param("build-args", [_buildArgs.All])
+            .Param("source-date-epoch", epoch)
+            .Workspace("source", _source)
+            .Workspace("dockerconfig", _dockerConfig));
+
     /// <summary>
     /// Tags what was pushed by digest. Main's release also moves <c>latest</c> and tags the commit in Git; a
     /// feature branch's pre-release gets its version's tags only, so nothing that follows main moves to it and
     /// the repository's tags stay releases.
     /// </summary>
-    private PipelineTaskBuilder Release(PipelineTaskBuilder audit, string version, string commit, PipelineTaskBuilder image, PipelineTaskBuilder binaries, PipelineTaskBuilder chart) =>
+    private PipelineTaskBuilder Release(PipelineTaskBuilder audit, string version, string commit, PipelineTaskBuilder image, PipelineTaskBuilder? binaries, PipelineTaskBuilder chart) =>
         _pipeline.Task("release", CatalogTasks.Custom("Release"), t =>
         {
             t.RunAfter(audit)
                 .Param("version", version)
-                .Param("images", [image.Result("IMAGE_REF")])
-                .Param("artifacts", [binaries.Result("artifact-ref")])
-                .Param("charts", [chart.Result("chart-ref")]);
+                .Param("images", [image.Result("IMAGE_REF")]);
+            if (binaries is not null)
+            {
+                t.Param("artifacts", [binaries.Result("artifact-ref")]);
+            }
+
+            t.Param("charts", [chart.Result("chart-ref")]);
             if (IsMain)
             {
                 t.Param("moving-tags", ["latest"])

@@ -19,6 +19,7 @@ internal sealed partial class ServicePipelineComposer
     private readonly ParamReference _valuesKey;
     private readonly ParamReference _registry;
     private readonly ParamReference _baseImage;
+    private readonly ParamReference _buildArgs;
     private readonly ParamReference _chart;
     private readonly ParamReference _coverageThreshold;
     private readonly ParamReference _advisories;
@@ -46,17 +47,20 @@ internal sealed partial class ServicePipelineComposer
         _service = IsPullRequest
             ? _pipeline.Param("service", description: "The service's directory in the repository.")
             : _pipeline.Param("service", description: "The service's directory in the repository, which is also its name.");
-        _project = Declare(Publishes, "project", null, "The service's project file.");
-        _entrypoint = Declare(Publishes, "entrypoint", null, "The service's program in the image (its apphost under /app).");
+        _project = Declare(PublishesBinaries, "project", null, "The service's project file.");
+        _entrypoint = Declare(PublishesBinaries, "entrypoint", null, "The service's program in the image (its apphost under /app).");
         _valuesKey = Declare(Publishes, "values-key", null, "The service's block in the chart's values.yaml.");
         _registry = Declare(
             Publishes,
             "registry",
             null,
             _options.RepositoryPath.Length == 0
-                ? "Where images, binaries and charts go, as REGISTRY/PATH."
-                : $"Where images, binaries and charts go, as REGISTRY/PATH; this pipeline's go under REGISTRY/PATH/{_options.RepositoryPath}.");
-        _baseImage = Declare(Publishes, "base-image", "mcr.microsoft.com/dotnet/runtime-deps:10.0", "The runtime image the binaries go onto, an index of both platforms in a registry.");
+                ? $"Where {Published} go, as REGISTRY/PATH."
+                : $"Where {Published} go, as REGISTRY/PATH; this pipeline's go under REGISTRY/PATH/{_options.RepositoryPath}.");
+        _baseImage = Declare(PublishesBinaries, "base-image", "mcr.microsoft.com/dotnet/runtime-deps:10.0", "The runtime image the binaries go onto, an index of both platforms in a registry.");
+        _buildArgs = Publishes && BuildsDockerfile
+            ? _pipeline.ArrayParam("build-args", [], "NAME=VALUE build args of the Dockerfile, such as its base images.")
+            : new ParamReference("build-args");
         _chart = Declare(Publishes, "chart", "chart/conference-app", "The application's chart in the repository.");
         _coverageThreshold = _pipeline.Param("coverage-threshold", "0", "The least line coverage, in percent, the service's tests must reach.");
         _advisories = Declare(Publishes, "advisories", string.Empty, "An OSV advisory database (a zip or JSON URL); empty checks nothing.");
@@ -88,6 +92,13 @@ internal sealed partial class ServicePipelineComposer
 
     private bool Publishes => !IsPullRequest;
 
+    private bool BuildsDockerfile => _options.ImageSource == ServiceImageSource.Dockerfile;
+
+    /// <summary>Only a daemonless image comes from binaries published first, which are released as an artifact too.</summary>
+    private bool PublishesBinaries => Publishes && !BuildsDockerfile;
+
+    private string Published => PublishesBinaries ? "images, binaries and charts" : "images and charts";
+
     /// <summary>Only main's releases reach an environment, get a Git tag and move <c>latest</c>.</summary>
     private bool Promotes => IsMain;
 
@@ -98,6 +109,10 @@ internal sealed partial class ServicePipelineComposer
             Pre-release artifacts of one .NET service of a monorepo from a feature branch: clone, version (a pre-release
             named after the branch), build and test, audit, publish, then image, binaries and chart under
             REGISTRY/PATH/{_options.RepositoryPath}, release (the version's tags only) and notify; no latest tag, Git tag or promotion.
+            """,
+        _ when BuildsDockerfile => """
+            Source in, released artifacts out, for one service of a monorepo built from its Dockerfile: clone,
+            version, build and test, audit, image, chart, then release, notify and promote.
             """,
         _ => """
             Source in, released artifacts out, for one .NET service of a monorepo: clone, version, build and test,

@@ -16,10 +16,26 @@ public enum ServicePipelineVariant
     FeatureBranch,
 }
 
+/// <summary>How a service pipeline makes the service's image.</summary>
+public enum ServiceImageSource
+{
+    /// <summary>
+    /// <c>dotnet publish</c> for each runtime, then the <c>ImageBuild</c> custom task layers the binaries onto a base
+    /// image without a daemon; the binaries are also published as an artifact of their own.
+    /// </summary>
+    Daemonless,
+
+    /// <summary>
+    /// The <c>DockerfileBuild</c> custom task: <c>docker build --platform</c> of the service's directory per platform,
+    /// assembled into one index; there are no separate binaries.
+    /// </summary>
+    Dockerfile,
+}
+
 /// <summary>
 /// What distinguishes one service pipeline from another: its name, its <see cref="ServicePipelineVariant"/>
-/// and where under the registry its artifacts go. <see cref="Main"/>, <see cref="PullRequest"/> and
-/// <see cref="FeatureBranch"/> are the conference application's three.
+/// where under the registry its artifacts go, and how its image is made. <see cref="Main"/>,
+/// <see cref="PullRequest"/>, <see cref="FeatureBranch"/> and <see cref="Dockerfile"/> are the conference application's.
 /// </summary>
 public sealed record ServicePipelineOptions
 {
@@ -35,6 +51,9 @@ public sealed record ServicePipelineOptions
     /// </summary>
     public string RepositoryPath { get; init; } = string.Empty;
 
+    /// <summary>How the image is made; a pull request makes none.</summary>
+    public ServiceImageSource ImageSource { get; init; } = ServiceImageSource.Daemonless;
+
     /// <summary>The pipeline of every change to main, <c>service-pipeline</c>, as <c>.tekton/service-pipeline.yaml</c> has it.</summary>
     public static ServicePipelineOptions Main { get; } = new() { Name = "service-pipeline", Variant = ServicePipelineVariant.Main };
 
@@ -43,4 +62,10 @@ public sealed record ServicePipelineOptions
 
     /// <summary>The pipeline of a feature branch, <c>feature-branch-pipeline</c>, whose artifacts go to <c>REGISTRY/feature</c>.</summary>
     public static ServicePipelineOptions FeatureBranch { get; } = new() { Name = "feature-branch-pipeline", Variant = ServicePipelineVariant.FeatureBranch, RepositoryPath = "feature" };
+
+    /// <summary>
+    /// The pipeline of every change to main for a service built from its Dockerfile, <c>dockerfile-service-pipeline</c>,
+    /// as <c>.tekton/dockerfile-service-pipeline.yaml</c> has it.
+    /// </summary>
+    public static ServicePipelineOptions Dockerfile { get; } = new() { Name = "dockerfile-service-pipeline", Variant = ServicePipelineVariant.Main, ImageSource = ServiceImageSource.Dockerfile };
 }
