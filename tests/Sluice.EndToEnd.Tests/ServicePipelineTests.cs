@@ -6,8 +6,8 @@ using Sluice.Testing.Git;
 namespace Sluice.EndToEnd.Tests;
 
 /// <summary>
-/// The service pipeline of examples/conference-app/.tekton, run by the real <c>sluice run</c> on Docker for
-/// the application's daemonless services against the Git server, registry and event sink of
+/// The service pipeline of examples/conference-app/.tekton, and its feature-branch variant, run by the real
+/// <c>sluice run</c> on Docker for the application's services against the Git server, registry and event sink of
 /// <see cref="ConferenceApp"/>, and checked with Debian's skopeo, git and docker rather than Sluice's own
 /// clients. Needs what eng/ installs and starts: Docker, the stand-in images, docker-registry, skopeo,
 /// qemu-user-static, and NuGet over the host network.
@@ -102,6 +102,37 @@ public sealed partial class ServicePipelineTests(ConferenceApp app) : IClassFixt
         var promoted = Digest(await Skopeo.RawAsync($"{app.Destination}/agenda-service:0.1.1", Cancel, "--authfile", Path.Combine(app.DockerConfig, "config.json")));
         Assert.Contains($"digest: \"{promoted}\"", Block(await EnvironmentFileAsync(), "agendaService"), StringComparison.Ordinal);
         Assert.Equal(ConferenceApp.Services.Count + 1, app.Events.To("/releases").Count);
+    }
+
+    [Fact]
+    public async Task A_feature_branch_gets_a_pre_release_under_its_own_path_and_leaves_releases_tags_and_the_environment_alone()
+    {
+        var agenda = ConferenceApp.Services.Single(s => s.Directory == "agenda-service");
+        await app.Application.BranchAsync("feature/login", "main", Cancel);
+        await app.Application.CommitAsync(new Dictionary<string, string> { ["agenda-service/src/LOGIN.md"] = "Sign-in for speakers.\n" }, new GitCommit { Message = "feat: sign-in" }, Cancel, "feature/login");
+        var tagsBefore = await app.Application.GitAsync(Cancel, "tag", "--list");
+        var environmentCommit = await app.Environment.RevParseAsync("main", Cancel);
+        var releases = app.Events.To("/releases").Count;
+
+        var (code, output) = await app.RunAsync("feature", app.Secrets(ConferenceApp.RegistryPassword) + "\n---\n" + app.PipelineRun(agenda, "agenda-service-feature", "feature/login", featureBranch: true));
+
+        Assert.True(code == 0, output);
+        var image = $"{app.Destination}/feature/agenda-service";
+        var version = Assert.Single(await TagsAsync(image));
+        Assert.Matches(@"^\d+\.\d+\.\d+-feature-login\.1$", version);
+        var authFile = Path.Combine(app.DockerConfig, "config.json");
+        var index = JsonNode.Parse(await Skopeo.RawAsync($"{image}:{version}", Cancel, "--authfile", authFile))!;
+        Assert.Equal(["amd64", "arm64"], index["manifests"]!.AsArray().Select(m => (string)m!["platform"]!["architecture"]!).Order(StringComparer.Ordinal));
+        Assert.Equal([version], await TagsAsync($"{image}-binaries"));
+        Assert.Equal([version], await TagsAsync($"{app.Destination}/feature/charts/agenda-service/conference-app"));
+        Assert.Equal("x64", (string?)JsonNode.Parse(await ServeAsync($"{image}:{version}", "linux/amd64"))!["platform"]);
+        Assert.Equal(tagsBefore, await app.Application.GitAsync(Cancel, "tag", "--list"));
+        Assert.Equal(environmentCommit, await app.Environment.RevParseAsync("main", Cancel));
+        Assert.Equal(releases, app.Events.To("/releases").Count);
+        var announced = Assert.Single(app.Events.To("/prereleases"));
+        var body = JsonNode.Parse(announced.Body)!;
+        var data = announced.Header("ce-subject") is null ? body["data"]! : body;
+        Assert.Equal(("agenda-service", version), ((string?)data["service"], (string?)data["version"]));
     }
 
     private async Task<IReadOnlyList<string>> TagsAsync(string repository)

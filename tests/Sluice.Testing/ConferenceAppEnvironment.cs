@@ -173,8 +173,12 @@ public class ConferenceAppEnvironment(string repositoryRoot, string sluice) : IA
           .dockerconfigjson: '{{DockerConfigJson(registryPassword)}}'
         """;
 
-    /// <summary>A PipelineRun of the service pipeline for one service, the Dockerfile variant for a service without a project.</summary>
-    public string PipelineRun(Service service, string name, string revision = "main") => $$"""
+    /// <summary>
+    /// A PipelineRun of the service pipeline for one service, the Dockerfile variant for a service without a project;
+    /// with <paramref name="featureBranch"/>, of the feature-branch pipeline for the branch <paramref name="revision"/>,
+    /// which promotes nothing and tells <c>/prereleases</c>.
+    /// </summary>
+    public string PipelineRun(Service service, string name, string revision = "main", bool featureBranch = false) => $$"""
         apiVersion: tekton.dev/v1
         kind: PipelineRun
         metadata:
@@ -182,15 +186,15 @@ public class ConferenceAppEnvironment(string repositoryRoot, string sluice) : IA
           annotations:
             sluice.dev/paths: {{service.Directory}}
         spec:
-          pipelineRef: {name: {{(service.Project is null ? "dockerfile-service-pipeline" : "service-pipeline")}}}
+          pipelineRef: {name: {{(featureBranch ? "feature-branch-pipeline" : service.Project is null ? "dockerfile-service-pipeline" : "service-pipeline")}}}
           params:
             - {name: repository-url, value: "{{Application.Url}}"}
             - {name: revision, value: {{revision}}}
             - {name: service, value: {{service.Directory}}}
             - {name: values-key, value: {{service.ValuesKey}}}
             - {name: registry, value: {{Destination}}}
-            - {name: subscribers, value: ["{{Events.BaseUrl}}/releases"]}
-            - {name: environment-repository, value: "{{Environment.Url}}"}
+            - {name: subscribers, value: ["{{Events.BaseUrl}}/{{(featureBranch ? "prereleases" : "releases")}}"]}
+        {{(featureBranch ? "" : $"    - {{name: environment-repository, value: \"{Environment.Url}\"}}")}}
         {{(service.Project is null ? DockerfileParams : DaemonlessParams(service))}}
           workspaces:
             - name: source
