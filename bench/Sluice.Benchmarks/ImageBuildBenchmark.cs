@@ -14,6 +14,7 @@ namespace Sluice.Benchmarks;
 /// rounds as a build machine keeps it) and with <c>docker build</c> of the equivalent Dockerfile (the
 /// SDK stage on the build platform cross-compiling, a BuildKit cache mount for NuGet's packages), once
 /// per platform, not pushed: one after the other (the figure) and both at once (in the detail). The
+/// detail also gives the daemonless side with the build servers off, as a container would run it. The
 /// first round of each warms the caches and is not counted.
 /// </summary>
 internal static class ImageBuildBenchmark
@@ -40,6 +41,7 @@ internal static class ImageBuildBenchmark
             await File.WriteAllTextAsync(Path.Combine(dockerCheckout, "Dockerfile"), Dockerfile).ConfigureAwait(false);
             var daemonless = new List<TimeSpan>();
             var publishing = new List<TimeSpan>();
+            var cold = new List<TimeSpan>();
             var docker = new List<TimeSpan>();
             var dockerTogether = new List<TimeSpan>();
             for (var round = 0; round <= Rounds; round++)
@@ -49,17 +51,20 @@ internal static class ImageBuildBenchmark
                     await File.AppendAllTextAsync(Path.Combine(checkout, "Hello.Service", "Greeting.cs"), $"// round {round} {Guid.NewGuid():N}\n").ConfigureAwait(false);
                 }
 
-                var (daemonlessTime, publishTime) = await DaemonlessAsync(client, baseImage, new OciRepository(registry.Host, "hello"), daemonlessCheckout, root).ConfigureAwait(false);
+                var (daemonlessTime, publishTime) = await DaemonlessAsync(client, baseImage, new OciRepository(registry.Host, "hello"), daemonlessCheckout, root, BuildServers).ConfigureAwait(false);
                 var dockerTime = await DockerBuildAsync(dockerCheckout, together: false).ConfigureAwait(false);
                 await File.AppendAllTextAsync(Path.Combine(dockerCheckout, "Hello.Service", "Greeting.cs"), $"// together {Guid.NewGuid():N}\n").ConfigureAwait(false);
                 var dockerTogetherTime = await DockerBuildAsync(dockerCheckout, together: true).ConfigureAwait(false);
-                Console.Error.WriteLine($"  round {round}: daemonless {daemonlessTime.TotalSeconds:0.0} s ({publishTime.TotalSeconds:0.0} s of it publishing), docker build {dockerTime.TotalSeconds:0.0} s one after the other, {dockerTogetherTime.TotalSeconds:0.0} s both at once{(round == 0 ? " (warm-up, not counted)" : "")}");
+                await File.AppendAllTextAsync(Path.Combine(daemonlessCheckout, "Hello.Service", "Greeting.cs"), $"// cold compiler {Guid.NewGuid():N}\n").ConfigureAwait(false);
+                var (coldTime, _) = await DaemonlessAsync(client, baseImage, new OciRepository(registry.Host, "hello"), daemonlessCheckout, root, NoBuildServers).ConfigureAwait(false);
+                Console.Error.WriteLine($"  round {round}: daemonless {daemonlessTime.TotalSeconds:0.0} s ({publishTime.TotalSeconds:0.0} s of it publishing; {coldTime.TotalSeconds:0.0} s without build servers), docker build {dockerTime.TotalSeconds:0.0} s one after the other, {dockerTogetherTime.TotalSeconds:0.0} s both at once{(round == 0 ? " (warm-up, not counted)" : "")}");
                 if (round > 0)
                 {
                     daemonless.Add(daemonlessTime);
                     publishing.Add(publishTime);
                     docker.Add(dockerTime);
                     dockerTogether.Add(dockerTogetherTime);
+                    cold.Add(coldTime);
                 }
             }
 
@@ -71,7 +76,7 @@ internal static class ImageBuildBenchmark
                     dockerMedian / daemonlessMedian,
                     "x",
                     3.0,
-                    $"docker build {dockerMedian.TotalSeconds:0.0} s (one platform after the other, not pushed; {togetherMedian.TotalSeconds:0.0} s both at once, {togetherMedian / daemonlessMedian:0.00}x) vs daemonless {daemonlessMedian.TotalSeconds:0.0} s (dotnet publish of each runtime, {Raw.Median(publishing).TotalSeconds:0.0} s, + sluice image build, pushed); medians of {Rounds} rounds after a one-line change, warm NuGet caches",
+                    $"docker build {dockerMedian.TotalSeconds:0.0} s (one platform after the other, not pushed; {togetherMedian.TotalSeconds:0.0} s both at once, {togetherMedian / daemonlessMedian:0.00}x) vs daemonless {daemonlessMedian.TotalSeconds:0.0} s (dotnet publish of each runtime, {Raw.Median(publishing).TotalSeconds:0.0} s, + sluice image build, pushed; {Raw.Median(cold).TotalSeconds:0.0} s and {dockerMedian / Raw.Median(cold):0.00}x with the build servers off); medians of {Rounds} rounds after a one-line change, warm NuGet caches",
                     LowerIsBetter: false),
             ];
         }
@@ -83,7 +88,7 @@ internal static class ImageBuildBenchmark
         }
     }
 
-    private static async Task<(TimeSpan Total, TimeSpan Publishing)> DaemonlessAsync(RegistryClient client, OciReference baseImage, OciRepository destination, string checkout, string root)
+    private static async Task<(TimeSpan Total, TimeSpan Publishing)> DaemonlessAsync(RegistryClient client, OciReference baseImage, OciRepository destination, string checkout, string root, Dictionary<string, string> environment)
     {
         var clock = Stopwatch.StartNew();
 
@@ -95,7 +100,7 @@ internal static class ImageBuildBenchmark
         {
             var output = Path.Combine(checkout, "out", target.Runtime);
             string[] restore = sources.Count == 0 ? [] : ["--no-restore"];
-            await RunAsync("dotnet", ["publish", "Hello.Service/Hello.Service.csproj", .. restore, "-c", "Release", "-r", target.Runtime, "--self-contained", "-o", output], checkout, BuildServers).ConfigureAwait(false);
+            await RunAsync("dotnet", ["publish", "Hello.Service/Hello.Service.csproj", .. restore, "-c", "Release", "-r", target.Runtime, "--self-contained", "-o", output], checkout, environment).ConfigureAwait(false);
             sources.Add(new PlatformSource(Platform.Parse(target.Platform, out _)!, output));
         }
 
@@ -143,6 +148,18 @@ internal static class ImageBuildBenchmark
         ["UseSharedCompilation"] = "true",
         ["MSBUILDDISABLENODEREUSE"] = "0",
         ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "1",
+    };
+
+    /// <summary>
+    /// Each publish with a compiler and MSBuild of its own, as in a container: what the daemonless side costs
+    /// without a warm build machine. Servers already running are neither used nor stopped.
+    /// </summary>
+    private static readonly Dictionary<string, string> NoBuildServers = new()
+    {
+        ["DOTNET_NOLOGO"] = "1",
+        ["UseSharedCompilation"] = "false",
+        ["MSBUILDDISABLENODEREUSE"] = "1",
+        ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
     };
 
     private static async Task RunAsync(string program, string[] args, string directory, Dictionary<string, string> environment)
