@@ -12,12 +12,10 @@ public sealed class SharedSlotsTests
     public async Task A_taskrun_waits_for_a_slot_another_run_holds_and_cancelled_while_waiting_is_recorded_cancelled()
     {
         using var slots = new SemaphoreSlim(1);
-        var first = new EngineRun { Slots = slots };
-        var second = new EngineRun { Slots = slots };
         using var cancelFirst = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         using var cancelSecond = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        var holding = first.RunCancellableAsync(TaskRun("holds", "signal holding\nsleep 3600"), cancelFirst.Token);
-        await first.WaitForSignalAsync("holding");
+        var holding = await HoldTheSlotAsync(slots, cancelFirst.Token);
+        var second = new EngineRun { Slots = slots };
 
         var waiting = second.RunCancellableAsync(TaskRun("waits", "echo never"), cancelSecond.Token);
         await Task.Delay(300, TestContext.Current.CancellationToken);
@@ -38,11 +36,9 @@ public sealed class SharedSlotsTests
     public async Task A_taskrun_waiting_for_a_slot_starts_once_the_run_holding_it_ends()
     {
         using var slots = new SemaphoreSlim(1);
-        var first = new EngineRun { Slots = slots };
-        var second = new EngineRun { Slots = slots };
         using var cancelFirst = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        var holding = first.RunCancellableAsync(TaskRun("holds", "signal holding\nsleep 3600"), cancelFirst.Token);
-        await first.WaitForSignalAsync("holding");
+        var holding = await HoldTheSlotAsync(slots, cancelFirst.Token);
+        var second = new EngineRun { Slots = slots };
         var waiting = second.RunAsync(TaskRun("waits", "echo ran"));
         await Task.Delay(300, TestContext.Current.CancellationToken);
         Assert.Empty(second.Executor.Sandboxes);
@@ -53,6 +49,15 @@ public sealed class SharedSlotsTests
 
         Expect.Condition(waited.Condition, "True", "Succeeded");
         Assert.Single(second.Executor.Steps);
+    }
+
+    /// <summary>Starts the TaskRun "holds" on an engine of <paramref name="slots"/> and returns its run once it holds a slot, which it keeps until cancelled.</summary>
+    private static async Task<Task<RunOutcome>> HoldTheSlotAsync(SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        var engine = new EngineRun { Slots = slots };
+        var holding = engine.RunCancellableAsync(TaskRun("holds", "signal holding\nsleep 3600"), cancellationToken);
+        await engine.WaitForSignalAsync("holding");
+        return holding;
     }
 
     private static string TaskRun(string name, string script) => $"""

@@ -115,30 +115,8 @@ public sealed partial class PromoteTaskTests : IAsyncLifetime
             ("chart", "conferenceApp.chart.version", "1.0.0"),
         ];
         var file = Path.Combine(_work, "four.yaml");
-        await File.WriteAllTextAsync(file, Secret(Password) + string.Concat(settings.Select(s => $$"""
-
-            ---
-            apiVersion: tekton.dev/v1
-            kind: PipelineRun
-            metadata:
-              name: promote-{{s.Service}}
-            spec:
-              pipelineSpec:
-                workspaces: [{name: git-auth}]
-                tasks:
-                  - name: promote
-                    taskRef: {apiVersion: sluice.dev/v1, kind: Promote}
-                    params:
-                      - {name: repository, value: "{{_repository.Url}}"}
-                      - {name: file, value: production/values.yaml}
-                      - {name: set, value: ["{{s.Path}}={{s.Value}}"]}
-                      - {name: service, value: {{s.Service}}}
-                      - {name: version, value: 1.5.0}
-                    workspaces: [{name: basic-auth, workspace: git-auth}]
-              workspaces:
-                - name: git-auth
-                  secret: {secretName: environments-auth}
-            """)), Cancel);
+        await File.WriteAllTextAsync(file, Secret(Password) + string.Concat(settings.Select(s =>
+            PipelineRun($"name: promote-{s.Service}", _repository.Url, $"[\"{s.Path}={s.Value}\"]", s.Service, []))), Cancel);
 
         var (code, output) = await SluiceProcess.RunAsync(Home, "run", file);
 
@@ -179,40 +157,50 @@ public sealed partial class PromoteTaskTests : IAsyncLifetime
     private async Task<PromoteRun> PromoteAsync(string url, string mode, string password = Password, string author = "Sluice <sluice@localhost>")
     {
         var file = Path.Combine(_work, "pipelinerun.yaml");
-        await File.WriteAllTextAsync(file, Secret(password) + $$"""
-
-            ---
-            apiVersion: tekton.dev/v1
-            kind: PipelineRun
-            metadata:
-              generateName: promote-
-            spec:
-              pipelineSpec:
-                workspaces: [{name: git-auth}]
-                tasks:
-                  - name: promote
-                    taskRef: {apiVersion: sluice.dev/v1, kind: Promote}
-                    params:
-                      - {name: repository, value: "{{url}}"}
-                      - {name: file, value: production/values.yaml}
-                      - {name: set, value: [agenda.image.tag=1.5.0, "agenda.image.digest=sha256:2222", conferenceApp.chart.version=1.0.0]}
-                      - {name: service, value: agenda}
-                      - {name: version, value: 1.5.0}
-                      - {name: mode, value: {{mode}}}
-                      - {name: author, value: "{{author}}"}
-                    workspaces: [{name: basic-auth, workspace: git-auth}]
-                results:
-                  - {name: commit, value: $(tasks.promote.results.commit)}
-                  - {name: outcome, value: $(tasks.promote.results.outcome)}
-                  - {name: branch, value: $(tasks.promote.results.branch)}
-              workspaces:
-                - name: git-auth
-                  secret: {secretName: environments-auth}
-            """, Cancel);
+        await File.WriteAllTextAsync(file, Secret(password) + PipelineRun(
+            "generateName: promote-",
+            url,
+            "[agenda.image.tag=1.5.0, \"agenda.image.digest=sha256:2222\", conferenceApp.chart.version=1.0.0]",
+            "agenda",
+            [$"{{name: mode, value: {mode}}}", $"{{name: author, value: \"{author}\"}}"]), Cancel);
         var (code, output) = await SluiceProcess.RunAsync(Home, "run", file);
         var results = ResultLine().Matches(output).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["value"].Value.TrimEnd('\r'));
         return new PromoteRun(code, output, results);
     }
+
+    /// <summary>
+    /// A PipelineRun of one Promote task as a YAML document to follow the Secret: <paramref name="metadata"/>
+    /// names it, <paramref name="set"/> is the set param as a flow sequence, <paramref name="more"/> are further
+    /// params; the pipeline's results are the task's.
+    /// </summary>
+    private static string PipelineRun(string metadata, string url, string set, string service, string[] more) => $$"""
+
+        ---
+        apiVersion: tekton.dev/v1
+        kind: PipelineRun
+        metadata:
+          {{metadata}}
+        spec:
+          pipelineSpec:
+            workspaces: [{name: git-auth}]
+            tasks:
+              - name: promote
+                taskRef: {apiVersion: sluice.dev/v1, kind: Promote}
+                params:
+                  - {name: repository, value: "{{url}}"}
+                  - {name: file, value: production/values.yaml}
+                  - {name: set, value: {{set}}}
+                  - {name: service, value: {{service}}}
+                  - {name: version, value: 1.5.0}{{string.Concat(more.Select(p => "\n          - " + p))}}
+                workspaces: [{name: basic-auth, workspace: git-auth}]
+            results:
+              - {name: commit, value: $(tasks.promote.results.commit)}
+              - {name: outcome, value: $(tasks.promote.results.outcome)}
+              - {name: branch, value: $(tasks.promote.results.branch)}
+          workspaces:
+            - name: git-auth
+              secret: {secretName: environments-auth}
+        """;
 
     /// <summary>The Secret <c>environments-auth</c> with the server's credentials, as a YAML document.</summary>
     private string Secret(string password) => $$"""
