@@ -194,7 +194,7 @@ public class ConferenceAppEnvironment(string repositoryRoot, string sluice) : IA
             - {name: values-key, value: {{service.ValuesKey}}}
             - {name: registry, value: {{Destination}}}
             - {name: subscribers, value: ["{{Events.BaseUrl}}/{{(featureBranch ? "prereleases" : "releases")}}"]}
-        {{(featureBranch ? "" : $"    - {{name: environment-repository, value: \"{Environment.Url}\"}}")}}
+        {{(featureBranch ? string.Empty : EnvironmentParams)}}
         {{(service.Project is null ? DockerfileParams : DaemonlessParams(service))}}
           workspaces:
             - name: source
@@ -235,6 +235,11 @@ public class ConferenceAppEnvironment(string repositoryRoot, string sluice) : IA
         var result = await ProcessRunner.RunAsync(sluice, args, limit, cancellationToken, directory, environment, OutputLine);
         return (result.ExitCode, result.Stdout + result.Stderr);
     }
+
+    /// <summary>Where a release of main is promoted: the environment repository.</summary>
+    private string EnvironmentParams => $$"""
+            - {name: environment-repository, value: "{{Environment.Url}}"}
+        """;
 
     /// <summary>The Dockerfile's base images: the SDK stand-in, and the runtime-deps stand-ins as one index in the registry.</summary>
     private string DockerfileParams => $$"""
