@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Sluice.Model;
@@ -44,6 +45,7 @@ public sealed class ResourceWriterTests
         foreach (var resource in resources.Select(r => r.Resource).Where(r => r.ApiVersion == "tekton.dev/v1"))
         {
             var json = JsonText.Write(resource);
+            AssertWrittenAsTheTree(resource);
             Assert.Equal(json, JsonText.Write(ReadBack(json)));
             Assert.Equal(json, JsonText.Write(ReadBack(YamlText.Write(resource))));
             if (resource.Kind is "Task" or "Pipeline" or "TaskRun" or "PipelineRun" && !UnnamedSteps.Contains(example))
@@ -65,6 +67,55 @@ public sealed class ResourceWriterTests
         Assert.Equal(
             """{"apiVersion":"tekton.dev/v1","kind":"TaskRun","metadata":{"name":"t"},"spec":{},"status":{"podName":"","steps":[{"name":"s","terminated":{"exitCode":0}}]}}""",
             JsonText.Write(run));
+    }
+
+    [Fact]
+    public void A_finished_run_with_every_kind_of_status_value_is_written_as_its_tree_is()
+    {
+        var spec = new PipelineSpec
+        {
+            Tasks =
+            [
+                new PipelineTask { Name = "build", TaskSpec = new EmbeddedTask { Task = new Model.Tasks.TaskSpec { Steps = [new Model.Tasks.Step { Name = "s", Image = "busybox", Script = "echo \"é 🚀\"\n" }] } }, Timeout = Duration.Parse("1m30s") },
+                new PipelineTask { Name = "custom", TaskSpec = new EmbeddedTask { ApiVersion = "example.dev/v1", Kind = "Wait", Spec = JsonNode.Parse("""{"duration":"5s","nested":[1,2.5,null,{"x":true}]}""") } },
+            ],
+        };
+        var run = new PipelineRun
+        {
+            Metadata = new() { Name = "p", Labels = ImmutableSortedDictionary<string, string>.Empty.Add("app", "shop") },
+            Spec = new PipelineRunSpec { PipelineSpec = spec, Params = [new Param { Name = "list", Value = ParamValue.Of(["a", "b"]) }] },
+            Status = new PipelineRunStatus
+            {
+                Conditions = [new Condition { Status = "True", Reason = "Succeeded", Message = "Tasks Completed: 2 (Failed: 0, Cancelled 0), Skipped: 0" }],
+                StartTime = "2026-11-27T04:00:00Z",
+                CompletionTime = "2026-11-27T04:00:09Z",
+                ChildReferences = [new ChildStatusReference { ApiVersion = "tekton.dev/v1", Kind = "TaskRun", Name = "p-build", PipelineTaskName = "build" }],
+                Results =
+                [
+                    new RunResult { Name = "s", Value = ParamValue.Of(string.Empty) },
+                    new RunResult { Name = "a", Value = ParamValue.Of(["x", "y"]) },
+                    new RunResult { Name = "o", Value = ParamValue.Of(ImmutableSortedDictionary<string, string>.Empty.Add("k", "v")) },
+                ],
+                PipelineSpec = spec,
+                SkippedTasks = [new SkippedTask { Name = "later", Reason = "When Expressions evaluated to false" }],
+            },
+        };
+        var taskRun = new TaskRun
+        {
+            Metadata = new() { Name = "p-build" },
+            Status = new TaskRunStatus
+            {
+                Conditions = [new Condition { Status = "False", Reason = "Failed" }],
+                Steps = [new StepState { Name = "s", Terminated = new ContainerTerminated { ExitCode = 1, Reason = "Error" } }],
+                RetriesStatus = [new TaskRunStatus { PodName = string.Empty }],
+                Artifacts = JsonNode.Parse("""{"outputs":[]}"""),
+            },
+        };
+        var other = new Model.Kubernetes.OtherResource { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new() { Name = "c" }, Body = new JsonObject { ["data"] = new JsonObject { ["k"] = "v" } } };
+
+        AssertWrittenAsTheTree(run);
+        AssertWrittenAsTheTree(taskRun);
+        AssertWrittenAsTheTree(other);
     }
 
     [Theory]
@@ -93,6 +144,13 @@ public sealed class ResourceWriterTests
         var read = (TaskRun)ReadBack(YamlText.Write(run));
 
         Assert.Equal(value, read.Spec.Params.Single().Value.StringValue);
+    }
+
+    /// <summary>The writer's text is the tree's, compact and indented: the store writes one, the commands show the other.</summary>
+    private static void AssertWrittenAsTheTree(IResource resource)
+    {
+        Assert.Equal(JsonText.Write(ResourceWriter.ToJson(resource)), JsonText.Write(resource));
+        Assert.Equal(JsonText.Write(ResourceWriter.ToJson(resource), indented: true), JsonText.Write(resource, indented: true));
     }
 
     private static IResource ReadBack(string text)

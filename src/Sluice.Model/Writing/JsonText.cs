@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -10,13 +12,39 @@ namespace Sluice.Model.Writing;
 /// </summary>
 public static class JsonText
 {
-    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, WriteIndented = false };
-    private static readonly JsonSerializerOptions Indented = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, WriteIndented = true, IndentSize = 2 };
+    private static readonly Style Compact = new(new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, WriteIndented = false });
+    private static readonly Style Indented = new(new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, WriteIndented = true, IndentSize = 2 });
 
-    /// <summary>A resource as JSON text.</summary>
-    public static string Write(IResource resource, bool indented = false) => Write(ResourceWriter.ToJson(resource), indented);
+    /// <summary>A resource as JSON text, the same as <see cref="ResourceWriter.ToJson"/> written out.</summary>
+    public static string Write(IResource resource, bool indented = false)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer, (indented ? Indented : Compact).WriterOptions))
+        {
+            ResourceWriter.Write(writer, resource);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     /// <summary>A JSON node as text.</summary>
     public static string Write(JsonNode? node, bool indented = false) =>
-        node is null ? "null" : node.ToJsonString(indented ? Indented : Compact);
+        node is null ? "null" : node.ToJsonString((indented ? Indented : Compact).Options);
+
+    /// <summary>One way of writing, for a tree and for a writer alike.</summary>
+    private sealed class Style(JsonSerializerOptions options)
+    {
+        public JsonSerializerOptions Options { get; } = options;
+
+        // What a tree's ToJsonString writes with these options, depth limit included.
+        public JsonWriterOptions WriterOptions { get; } = new()
+        {
+            Encoder = options.Encoder,
+            Indented = options.WriteIndented,
+            IndentCharacter = options.IndentCharacter,
+            IndentSize = options.IndentSize,
+            NewLine = options.NewLine,
+            MaxDepth = options.MaxDepth == 0 ? 64 : options.MaxDepth,
+        };
+    }
 }

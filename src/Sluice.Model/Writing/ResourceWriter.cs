@@ -2,6 +2,8 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Reflection;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sluice.Model.Binding;
 using Sluice.Model.Kubernetes;
@@ -16,13 +18,13 @@ namespace Sluice.Model.Writing;
 /// </summary>
 public static class ResourceWriter
 {
-    private static readonly ConcurrentDictionary<PropertyInfo, bool> NullableStrings = new();
-    private static readonly ConcurrentDictionary<Type, Func<object, bool>> ArrayEmptiness = new();
+    private static readonly ConcurrentDictionary<Type, RecordPlan> Plans = new();
+    private static readonly ConcurrentDictionary<Type, Func<object, bool>?> Emptiness = new();
     private static readonly NullabilityInfoContext Nullability = new();
     private static readonly Lock NullabilityGate = new();
 
     // Strings Go writes even when empty (no omitempty) that Tekton's CRD schemas require.
-    private static readonly HashSet<(Type, string)> GoRequired = [(typeof(Runs.TaskRunStatus), "podName")];
+    private static readonly HashSet<(Type, string)> GoRequiredFields = [(typeof(Runs.TaskRunStatus), "podName")];
 
     /// <summary>A resource as a JSON object: <c>apiVersion</c>, <c>kind</c>, <c>metadata</c>, then the rest.</summary>
     public static JsonObject ToJson(IResource resource)
@@ -41,6 +43,23 @@ public static class ResourceWriter
         }
 
         return json;
+    }
+
+    /// <summary>
+    /// Writes what <see cref="ToJson"/> makes of a resource straight to <paramref name="writer"/>, without
+    /// building the tree first: the store writes every run each time it changes.
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, IResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(resource);
+        if (resource is OtherResource)
+        {
+            ToJson(resource).WriteTo(writer);
+            return;
+        }
+
+        WriteRecord(writer, resource);
     }
 
     /// <summary>Any model value (a record, list, map, param value or scalar) as JSON; null when Go would leave it out.</summary>
@@ -100,7 +119,7 @@ public static class ResourceWriter
 
     private static void Fill(JsonObject json, object record)
     {
-        foreach (var field in TypeShape.For(record.GetType()).Fields)
+        foreach (var field in PlanOf(record.GetType()).Fields)
         {
             var value = field.Property.GetValue(record);
             if (field.IsInline)
@@ -113,9 +132,9 @@ public static class ResourceWriter
                 continue;
             }
 
-            if (!field.AlwaysWrite && IsOmitted(field.Property, value))
+            if (!field.AlwaysWrite && IsOmitted(field, value))
             {
-                if (GoRequired.Contains((record.GetType(), field.Name)))
+                if (field.GoRequired)
                 {
                     json[field.Name] = JsonValue.Create(string.Empty);
                 }
@@ -127,29 +146,239 @@ public static class ResourceWriter
         }
     }
 
-    private static bool IsOmitted(PropertyInfo property, object? value) => value switch
+    /// <summary>What <see cref="ToNode"/> makes of a value, written as it is made: no tree, no second pass.</summary>
+    private static void WriteValue(Utf8JsonWriter writer, object value)
+    {
+        switch (value)
+        {
+            case string text:
+                writer.WriteStringValue(text);
+                break;
+            case bool flag:
+                writer.WriteBooleanValue(flag);
+                break;
+            case int number:
+                writer.WriteNumberValue(number);
+                break;
+            case long number:
+                writer.WriteNumberValue(number);
+                break;
+            case double number:
+                writer.WriteNumberValue(number);
+                break;
+            case Duration duration:
+                writer.WriteStringValue(duration.ToString());
+                break;
+            case IntOrString port when port.IsInteger && long.TryParse(port.Text, System.Globalization.CultureInfo.InvariantCulture, out var n):
+                writer.WriteNumberValue(n);
+                break;
+            case IntOrString port:
+                writer.WriteStringValue(port.Text);
+                break;
+            case ParamValue param:
+                WriteParam(writer, param);
+                break;
+            case JsonNode node:
+                node.WriteTo(writer);
+                break;
+            case IDictionary dictionary:
+                writer.WriteStartObject();
+                foreach (DictionaryEntry entry in dictionary)
+                {
+                    writer.WritePropertyName((string)entry.Key);
+                    WriteValueOrEmpty(writer, entry.Value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case IEnumerable sequence:
+                writer.WriteStartArray();
+                foreach (var item in sequence)
+                {
+                    if (item is null)
+                    {
+                        writer.WriteNullValue();
+                    }
+                    else
+                    {
+                        WriteValue(writer, item);
+                    }
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                WriteRecord(writer, value);
+                break;
+        }
+    }
+
+    private static void WriteValueOrEmpty(Utf8JsonWriter writer, object? value)
+    {
+        if (value is null)
+        {
+            writer.WriteStringValue(string.Empty);
+        }
+        else
+        {
+            WriteValue(writer, value);
+        }
+    }
+
+    private static void WriteParam(Utf8JsonWriter writer, ParamValue value)
+    {
+        switch (value.Type)
+        {
+            case ParamType.Array:
+                writer.WriteStartArray();
+                foreach (var item in value.ArrayValue)
+                {
+                    writer.WriteStringValue(item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case ParamType.Object:
+                writer.WriteStartObject();
+                foreach (var (key, item) in value.ObjectValue)
+                {
+                    writer.WriteString(key, item);
+                }
+
+                writer.WriteEndObject();
+                break;
+            default:
+                writer.WriteStringValue(value.StringValue);
+                break;
+        }
+    }
+
+    private static void WriteRecord(Utf8JsonWriter writer, object record)
+    {
+        var plan = PlanOf(record.GetType());
+        if (!plan.IsRecord)
+        {
+            throw new ArgumentException($"no JSON form for {record.GetType()}", nameof(record));
+        }
+
+        if (!plan.FlatNamesAreUnique)
+        {
+            // An inlined field would replace one written before it: only the tree keeps the first place and the last value.
+            Record(record).WriteTo(writer);
+            return;
+        }
+
+        writer.WriteStartObject();
+        WriteFields(writer, record, plan);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteFields(Utf8JsonWriter writer, object record, RecordPlan plan)
+    {
+        foreach (var field in plan.Fields)
+        {
+            var value = field.Property.GetValue(record);
+            if (field.IsInline)
+            {
+                if (value is not null)
+                {
+                    WriteFields(writer, value, PlanOf(value.GetType()));
+                }
+
+                continue;
+            }
+
+            if (!field.AlwaysWrite && IsOmitted(field, value))
+            {
+                if (field.GoRequired)
+                {
+                    writer.WriteString(field.EncodedName, string.Empty);
+                }
+
+                continue;
+            }
+
+            writer.WritePropertyName(field.EncodedName);
+            WriteValueOrEmpty(writer, value);
+        }
+    }
+
+    private static bool IsOmitted(FieldPlan field, object? value) => value switch
     {
         null => true,
-        string text => text.Length == 0 && IsNullableString(property),
-        _ when value.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(ImmutableArray<>) =>
-            ArrayEmptiness.GetOrAdd(type, EmptinessOf)(value),
-        ICollection collection => collection.Count == 0,
-        _ => false,
+        string text => text.Length == 0 && field.IsNullableString,
+        _ => Emptiness.GetOrAdd(value.GetType(), EmptinessOf) is { } isEmpty && isEmpty(value),
     };
 
-    /// <summary>A test of whether a boxed <see cref="ImmutableArray{T}"/> of this type is default or empty, made once per type.</summary>
-    private static Func<object, bool> EmptinessOf(Type arrayType) =>
-        typeof(ResourceWriter).GetMethod(nameof(IsDefaultOrEmpty), BindingFlags.NonPublic | BindingFlags.Static)!
-            .MakeGenericMethod(arrayType.GetGenericArguments()[0])
-            .CreateDelegate<Func<object, bool>>();
+    /// <summary>How to tell that a value of this type is empty, made once per type; null when it never is.</summary>
+    private static Func<object, bool>? EmptinessOf(Type type)
+    {
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ImmutableArray<>))
+        {
+            return typeof(ResourceWriter).GetMethod(nameof(IsDefaultOrEmpty), BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(type.GetGenericArguments()[0])
+                .CreateDelegate<Func<object, bool>>();
+        }
+
+        return typeof(ICollection).IsAssignableFrom(type) ? value => ((ICollection)value).Count == 0 : null;
+    }
 
     private static bool IsDefaultOrEmpty<T>(object array) => ((ImmutableArray<T>)array).IsDefaultOrEmpty;
 
-    private static bool IsNullableString(PropertyInfo property) => NullableStrings.GetOrAdd(property, p =>
+    private static RecordPlan PlanOf(Type type) => Plans.GetOrAdd(type, t => new RecordPlan(t));
+
+    private static bool IsNullableString(PropertyInfo property)
     {
         lock (NullabilityGate)
         {
-            return Nullability.Create(p).ReadState != NullabilityState.NotNull;
+            return Nullability.Create(property).ReadState != NullabilityState.NotNull;
         }
-    });
+    }
+
+    /// <summary>A record type's fields as the writer needs them, worked out once per type.</summary>
+    private sealed class RecordPlan
+    {
+        public RecordPlan(Type type)
+        {
+            IsRecord = TypeShape.IsRecord(type);
+            if (IsRecord)
+            {
+                Fields = [.. TypeShape.For(type).Fields.Select(f => new FieldPlan(type, f))];
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                FlatNamesAreUnique = FlatNames(type).All(names.Add);
+            }
+        }
+
+        /// <summary>Whether the type is one of the model's records; nothing else has fields to write.</summary>
+        public bool IsRecord { get; }
+
+        public ImmutableArray<FieldPlan> Fields { get; } = [];
+
+        /// <summary>Whether no two fields, inlined ones included, share a name.</summary>
+        public bool FlatNamesAreUnique { get; }
+
+        private static IEnumerable<string> FlatNames(Type type) =>
+            TypeShape.For(type).Fields.SelectMany(f => f.IsInline ? FlatNames(f.Property.PropertyType) : [f.Name]);
+    }
+
+    /// <summary>One field of a <see cref="RecordPlan"/>.</summary>
+    private sealed class FieldPlan(Type record, FieldShape shape)
+    {
+        private readonly Lazy<bool> _isNullableString = new(() => IsNullableString(shape.Property));
+
+        public string Name => shape.Name;
+
+        public JsonEncodedText EncodedName { get; } = JsonEncodedText.Encode(shape.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+
+        public PropertyInfo Property => shape.Property;
+
+        public bool IsInline => shape.IsInline;
+
+        public bool AlwaysWrite => shape.AlwaysWrite;
+
+        /// <summary>A string Go writes even when empty (no omitempty) that Tekton's CRD schemas require.</summary>
+        public bool GoRequired { get; } = GoRequiredFields.Contains((record, shape.Name));
+
+        public bool IsNullableString => _isNullableString.Value;
+    }
 }
