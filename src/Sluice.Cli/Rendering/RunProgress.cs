@@ -6,6 +6,9 @@ namespace Sluice.Cli.Rendering;
 /// <summary>What the renderer knows of a run: its tasks and steps with states and times.</summary>
 internal sealed class RunProgress
 {
+    private readonly List<TaskProgress> _tasks = [];
+    private readonly Dictionary<string, TaskProgress> _byKey = new(StringComparer.Ordinal);
+
     public string Kind { get; set; } = string.Empty;
 
     public string Name { get; set; } = string.Empty;
@@ -16,15 +19,17 @@ internal sealed class RunProgress
 
     public Condition? Condition { get; set; }
 
-    public List<TaskProgress> Tasks { get; } = [];
+    /// <summary>The tasks in the order they were first seen.</summary>
+    public IReadOnlyList<TaskProgress> Tasks => _tasks;
 
+    /// <summary>The task with this key, added when it is new: a lookup, not a scan, as a run may have thousands.</summary>
     public TaskProgress Task(string key)
     {
-        var task = Tasks.FirstOrDefault(t => t.Key == key);
-        if (task is null)
+        if (!_byKey.TryGetValue(key, out var task))
         {
             task = new TaskProgress { Key = key };
-            Tasks.Add(task);
+            _byKey.Add(key, task);
+            _tasks.Add(task);
         }
 
         return task;
