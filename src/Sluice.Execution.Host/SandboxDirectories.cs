@@ -10,7 +10,10 @@ namespace Sluice.Execution.Host;
 public sealed class SandboxDirectories
 {
     private const int WorldWritable = 0x1FF;
-    private const int OpenToWrite = Posix.OWrOnly | Posix.OCreat | Posix.OTrunc | Posix.ONoFollow | Posix.ONonBlock | Posix.OCloexec;
+    // No O_TRUNC: ext4 flushes a file truncated to nothing when it is closed (its guard for rewrites
+    // without fsync), which made every exit code the engine wrote start a disk write. What is longer than
+    // the new content is cut after it instead.
+    private const int OpenToWrite = Posix.OWrOnly | Posix.OCreat | Posix.ONoFollow | Posix.ONonBlock | Posix.OCloexec;
     private const int OpenToRead = Posix.ORdOnly | Posix.ONoFollow | Posix.ONonBlock | Posix.OCloexec;
 
     internal SandboxDirectories(string root, ImmutableDictionary<string, string> volumes, ImmutableHashSet<string> readOnlyVolumes, SandboxTree? tree = null)
@@ -58,12 +61,16 @@ public sealed class SandboxDirectories
 
         try
         {
-            if (!IsRegularFile(fd, out _))
+            if (!IsRegularFile(fd, out var size))
             {
                 throw new IOException($"refusing to write to something other than a file in volume \"{volume}\": {path}");
             }
 
             Write(fd, content.Span, target);
+            if (size > content.Length && Posix.Truncate(fd, content.Length) != 0)
+            {
+                throw VolumePaths.Error("cannot write", target);
+            }
 
             // The mode exactly, whatever the umask and whatever mode an existing file had.
             if (Posix.ChangeMode(fd, mode) != 0)

@@ -119,6 +119,24 @@ public sealed class LocalVolumesTests : IDisposable
     }
 
     [Fact]
+    public async Task Writing_a_file_again_leaves_only_the_new_content_whether_longer_or_shorter()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var directories = Create();
+        var path = directories.HostPath("ws", "steps/exitCode");
+
+        await directories.WriteFileAsync("ws", "steps/exitCode", "0"u8.ToArray(), 0x1A4, cancellationToken);
+        await directories.WriteFileAsync("ws", "steps/exitCode", "137"u8.ToArray(), 0x1A4, cancellationToken);
+        Assert.Equal("137", await File.ReadAllTextAsync(path, cancellationToken));
+
+        await directories.WriteFileAsync("ws", "steps/exitCode", "1"u8.ToArray(), 0x1A4, cancellationToken);
+        Assert.Equal("1", await File.ReadAllTextAsync(path, cancellationToken));
+
+        await directories.WriteFileAsync("ws", "steps/exitCode", ReadOnlyMemory<byte>.Empty, 0x1A4, cancellationToken);
+        Assert.Equal(0, new FileInfo(path).Length);
+    }
+
+    [Fact]
     public async Task The_file_API_writes_reads_lists_and_relinks()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
