@@ -146,10 +146,15 @@ public sealed class ResourceWriterTests
         Assert.Equal(value, read.Spec.Params.Single().Value.StringValue);
     }
 
-    /// <summary>The writer's text is the tree's, compact and indented: the store writes one, the commands show the other.</summary>
+    /// <summary>
+    /// The writer's text is the tree's, compact and indented (the store writes one, the commands show the
+    /// other), and again when written a second time, from the text kept of a pipeline spec.
+    /// </summary>
     private static void AssertWrittenAsTheTree(IResource resource)
     {
-        Assert.Equal(JsonText.Write(ResourceWriter.ToJson(resource)), JsonText.Write(resource));
+        var tree = JsonText.Write(ResourceWriter.ToJson(resource));
+        Assert.Equal(tree, JsonText.Write(resource));
+        Assert.Equal(tree, JsonText.Write(resource));
         Assert.Equal(JsonText.Write(ResourceWriter.ToJson(resource), indented: true), JsonText.Write(resource, indented: true));
     }
 

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -22,6 +24,14 @@ public static class ResourceWriter
     private static readonly ConcurrentDictionary<Type, Func<object, bool>?> Emptiness = new();
     private static readonly NullabilityInfoContext Nullability = new();
     private static readonly Lock NullabilityGate = new();
+
+    // What WriteRawValue may reuse: text written with exactly these options.
+    private static readonly JsonWriterOptions CompactOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = 64 };
+
+    // The compact JSON text of each PipelineSpec written, by instance. A PipelineRun is stored again and again
+    // while it runs, its spec twice over (spec.pipelineSpec and status.pipelineSpec), and a spec is an
+    // immutable record whose JSON nodes are never changed once read.
+    private static readonly ConditionalWeakTable<PipelineSpec, byte[]> SpecTexts = new();
 
     // Strings Go writes even when empty (no omitempty) that Tekton's CRD schemas require.
     private static readonly HashSet<(Type, string)> GoRequiredFields = [(typeof(Runs.TaskRunStatus), "podName")];
@@ -121,7 +131,7 @@ public static class ResourceWriter
     {
         foreach (var field in PlanOf(record.GetType()).Fields)
         {
-            var value = field.Property.GetValue(record);
+            var value = field.Get(record);
             if (field.IsInline)
             {
                 if (value is not null)
@@ -207,10 +217,27 @@ public static class ResourceWriter
 
                 writer.WriteEndArray();
                 break;
+            case PipelineSpec spec when IsCompact(writer.Options):
+                writer.WriteRawValue(SpecTexts.GetValue(spec, TextOf), skipInputValidation: true);
+                break;
             default:
                 WriteRecord(writer, value);
                 break;
         }
+    }
+
+    private static bool IsCompact(JsonWriterOptions options) =>
+        !options.Indented && options.Encoder == CompactOptions.Encoder && options.MaxDepth == CompactOptions.MaxDepth;
+
+    private static byte[] TextOf(object record)
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        using (var writer = new Utf8JsonWriter(buffer, CompactOptions))
+        {
+            WriteRecord(writer, record);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static void WriteValueOrEmpty(Utf8JsonWriter writer, object? value)
@@ -277,7 +304,7 @@ public static class ResourceWriter
     {
         foreach (var field in plan.Fields)
         {
-            var value = field.Property.GetValue(record);
+            var value = field.Get(record);
             if (field.IsInline)
             {
                 if (value is not null)
@@ -325,6 +352,19 @@ public static class ResourceWriter
 
     private static bool IsDefaultOrEmpty<T>(object array) => ((ImmutableArray<T>)array).IsDefaultOrEmpty;
 
+    private static Func<object, object?> GetterOf(PropertyInfo property) =>
+        property.GetMethod is { } getter
+            ? (Func<object, object?>)typeof(ResourceWriter).GetMethod(nameof(Getter), BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(property.DeclaringType!, property.PropertyType)
+                .Invoke(null, [getter])!
+            : property.GetValue;
+
+    private static Func<object, object?> Getter<TRecord, TValue>(MethodInfo method)
+    {
+        var get = method.CreateDelegate<Func<TRecord, TValue>>();
+        return record => get((TRecord)record);
+    }
+
     private static RecordPlan PlanOf(Type type) => Plans.GetOrAdd(type, t => new RecordPlan(t));
 
     private static bool IsNullableString(PropertyInfo property)
@@ -371,6 +411,9 @@ public static class ResourceWriter
         public JsonEncodedText EncodedName { get; } = JsonEncodedText.Encode(shape.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
 
         public PropertyInfo Property => shape.Property;
+
+        /// <summary>Reads the field through a delegate to its getter: reflection's GetValue was most of a write.</summary>
+        public Func<object, object?> Get { get; } = GetterOf(shape.Property);
 
         public bool IsInline => shape.IsInline;
 
