@@ -15,15 +15,18 @@ namespace Sluice.Store;
 /// <remarks>
 /// Changes are written behind the run, off its steps' path: a change waits up to
 /// <see cref="CoalesceWindow"/> for others, and of several changes to one run only the latest is written,
-/// all in one transaction. A run's first change and its end are written at once, without waiting for them;
-/// the end of the started run is written at once and waited for, after everything before it. A killed
-/// process loses at most the in-between states of runs still going, and the start or end of a TaskRun in
-/// the millisecond before.
+/// all in one transaction. A run's first change and its end wait only <see cref="GatherWindow"/>, for
+/// others close behind, and nobody waits for them; the end of the started run is written at once and
+/// waited for, after everything before it. A killed process loses at most the in-between states of runs
+/// still going, and the start or end of a TaskRun in the last few milliseconds.
 /// </remarks>
 public sealed class RunRecorder : IRunObserver, IAsyncDisposable
 {
     /// <summary>How long a change that is not a start or an end waits to be written with others.</summary>
     public static readonly TimeSpan CoalesceWindow = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How long a start or an end waits for others close behind it; one the run waits for does not.</summary>
+    public static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(5);
 
     private readonly IRunStore _store;
     private readonly string _rootUid;
@@ -38,6 +41,7 @@ public sealed class RunRecorder : IRunObserver, IAsyncDisposable
     private Dictionary<string, RunRecord> _pending = [];
     private List<TaskCompletionSource> _waiting = [];
     private TaskCompletionSource _hurry = NewSignal();
+    private TaskCompletionSource _urgent = NewSignal();
     private Task _writer = Task.CompletedTask;
     private bool _writing;
     private int _recordedSources;
@@ -183,6 +187,7 @@ public sealed class RunRecorder : IRunObserver, IAsyncDisposable
                 written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _waiting.Add(written);
                 _hurry.TrySetResult();
+                _urgent.TrySetResult();
             }
 
             if (!_writing)
@@ -217,6 +222,19 @@ public sealed class RunRecorder : IRunObserver, IAsyncDisposable
                 await Task.WhenAny(hurry, Task.Delay(CoalesceWindow, _time)).ConfigureAwait(false);
             }
 
+            // Starts and ends that come close together share a transaction (a TaskRun's end and the next
+            // one's start, in a chain, or the ends of tasks that ran side by side), unless someone waits.
+            Task urgent;
+            lock (_gate)
+            {
+                urgent = _urgent.Task;
+            }
+
+            if (!urgent.IsCompleted)
+            {
+                await Task.WhenAny(urgent, Task.Delay(GatherWindow, _time)).ConfigureAwait(false);
+            }
+
             Dictionary<string, RunRecord> batch;
             List<TaskCompletionSource> waiting;
             lock (_gate)
@@ -224,6 +242,7 @@ public sealed class RunRecorder : IRunObserver, IAsyncDisposable
                 (batch, _pending) = (_pending, []);
                 (waiting, _waiting) = (_waiting, []);
                 _hurry = NewSignal();
+                _urgent = NewSignal();
             }
 
             Exception? failure = null;

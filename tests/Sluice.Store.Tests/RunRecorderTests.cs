@@ -9,9 +9,9 @@ using Sluice.Model.Tasks;
 namespace Sluice.Store.Tests;
 
 /// <summary>
-/// The recorder writes behind the run: a run's first change and its end are written at once, the started
-/// run's end is in the history before the event returns, the changes in between wait for a window and only
-/// the latest of each run is written.
+/// The recorder writes behind the run: a run's first change and its end are written within a few
+/// milliseconds, the started run's end is in the history before the event returns, the changes in between
+/// wait for a window and only the latest of each run is written.
 /// </summary>
 public sealed class RunRecorderTests : IAsyncLifetime
 {
@@ -52,6 +52,20 @@ public sealed class RunRecorderTests : IAsyncLifetime
         await recorder.OnEventAsync(new TaskRunUpdated(Runs.Start, Runs.Task("p-compile", "t1", "p", running: false), "compile"), Cancel);
         await WaitUntilAsync(() => Counting.Batches.Count == 2, advance: false);
         Assert.Equal("Succeeded", (await Store.GetAsync("t1", Cancel))?.Summary.Reason);
+    }
+
+    [Fact]
+    public async Task Starts_and_ends_close_together_share_a_write()
+    {
+        await using var recorder = Recorder();
+
+        await recorder.OnEventAsync(new TaskRunUpdated(Runs.Start, Runs.Task("p-compile", "t1", "p", running: false), "compile"), Cancel);
+        await Task.Delay(50, Cancel);
+        Assert.Empty(Counting.Batches);
+        await recorder.OnEventAsync(new TaskRunUpdated(Runs.Start, Runs.Task("p-test", "t2", "p"), "test"), Cancel);
+
+        await WaitUntilAsync(() => Counting.Batches.Count == 1, advance: false);
+        Assert.Equal([["t1:Succeeded", "t2:Running"]], Counting.Batches);
     }
 
     [Fact]
@@ -140,17 +154,24 @@ public sealed class RunRecorderTests : IAsyncLifetime
 
     /// <summary>
     /// Waits until the condition holds; with <paramref name="advance"/>, lets the window pass again and again
-    /// meanwhile (the writer may start waiting only after the first time).
+    /// meanwhile (the writer may start waiting only after the first time); without it, lets the gathering
+    /// window pass, but never as much time as the coalescing window.
     /// </summary>
     private async Task WaitUntilAsync(Func<bool> condition, bool advance = true)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var gathered = TimeSpan.Zero;
         while (!condition())
         {
             Assert.True(clock.Elapsed < Limit, "the recorder never wrote");
             if (advance)
             {
                 _time.Advance(RunRecorder.CoalesceWindow);
+            }
+            else if (gathered + RunRecorder.GatherWindow < RunRecorder.CoalesceWindow)
+            {
+                _time.Advance(RunRecorder.GatherWindow);
+                gathered += RunRecorder.GatherWindow;
             }
 
             await Task.Delay(10, Cancel);
